@@ -1,0 +1,64 @@
+// The command map: names, one-line summaries and lazy loaders. Nothing heavy is imported here, so
+// `wm --version` and `wm hook ...` pay only for what they use.
+
+import type { Command } from "./command.js";
+
+export interface Entry {
+  summary: string;
+  load: () => Promise<{ default: Command }>;
+}
+
+export const COMMANDS: Record<string, Entry> = {
+  "tasks create": {
+    summary: "create a task; prints its id",
+    load: () => import("./commands/tasks-create.js"),
+  },
+  "tasks list": {
+    summary: "list tasks, filtered by issue, status, type, parent or readiness",
+    load: () => import("./commands/tasks-list.js"),
+  },
+  "tasks show": {
+    summary: "show one task with its dependencies, dependents and blockers",
+    load: () => import("./commands/tasks-show.js"),
+  },
+  "tasks start": {
+    summary: "mark a ready task in progress",
+    load: () => import("./commands/tasks-start.js"),
+  },
+  "tasks done": {
+    summary: "mark a task done, with evidence (required for verify tasks)",
+    load: () => import("./commands/tasks-done.js"),
+  },
+  "tasks block": {
+    summary: "mark a task blocked, with the reason",
+    load: () => import("./commands/tasks-block.js"),
+  },
+  "tasks reopen": { summary: "set a task back to pending", load: () => import("./commands/tasks-reopen.js") },
+  "tasks cancel": {
+    summary: "drop a task, with the reason",
+    load: () => import("./commands/tasks-cancel.js"),
+  },
+  "tasks dep": {
+    summary: "add or remove a dependency: wm tasks dep add|rm <task> <dependency>",
+    load: () => import("./commands/tasks-dep.js"),
+  },
+  "tasks ready": {
+    summary: "pending tasks whose dependencies are all done; --explain says why others wait",
+    load: () => import("./commands/tasks-ready.js"),
+  },
+  "tasks check": {
+    summary: "check the graph: cycles, dangling references, done-before-dependency",
+    load: () => import("./commands/tasks-check.js"),
+  },
+};
+
+/** Groups that exist only as a prefix, for `wm tasks --help`. */
+export function groups(): string[] {
+  return [
+    ...new Set(
+      Object.keys(COMMANDS)
+        .filter((k) => k.includes(" "))
+        .map((k) => k.split(" ")[0]!),
+    ),
+  ];
+}

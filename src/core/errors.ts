@@ -1,0 +1,40 @@
+// The small error vocabulary. Core and services throw these; only the CLI turns them into exit codes.
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** Something the user (or agent) can fix: the message says what is wrong, the hint what to do. */
+export class WmError extends Error {
+  readonly exitCode: number;
+  readonly rule: string | undefined;
+  readonly hint: string | undefined;
+  readonly details: unknown;
+  constructor(
+    message: string,
+    options: { exitCode?: number; rule?: string; hint?: string; details?: unknown; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "WmError";
+    this.exitCode = options.exitCode ?? EXIT_USAGE;
+    this.rule = options.rule;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+}
+
+/** Bad arguments: exit 2. */
+export class UsageError extends WmError {
+  constructor(message: string, options: { rule?: string; hint?: string; details?: unknown } = {}) {
+    super(message, { ...options, exitCode: EXIT_USAGE, rule: options.rule ?? "usage" });
+    this.name = "UsageError";
+  }
+}
+
+/** A write refused by a rule of the task graph (cycle, missing dependency, out-of-order done): exit 2, nothing changed. */
+export class RuleError extends WmError {
+  constructor(rule: string, message: string, options: { hint?: string; details?: unknown } = {}) {
+    super(message, { ...options, exitCode: EXIT_USAGE, rule });
+    this.name = "RuleError";
+  }
+}

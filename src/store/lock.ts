@@ -1,0 +1,143 @@
+// A lock file beside the file it guards. Created with O_EXCL; holds {pid, host, token}. A lock whose
+// process is gone (same host) or that is old and empty is stale and is broken safely: it is renamed
+// away first and only deleted if it is still the stale lock that was seen, so a live lock taken in the
+// meantime is put back rather than lost.
+
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { hostname } from "node:os";
+import { WmError } from "../core/errors.js";
+
+export interface LockOptions {
+  /** How long to wait for a live holder before giving up, ms. */
+  timeoutMs?: number;
+  /** A lock held longer than this by a live process on another host is treated as stale, ms. */
+  foreignStaleMs?: number;
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  token: string;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleep(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readLock(path: string): { raw: string; info: LockInfo | null; mtimeMs: number } | null {
+  try {
+    const raw = readFileSync(path, "utf8");
+    const mtimeMs = statSync(path).mtimeMs;
+    let info: LockInfo | null = null;
+    try {
+      const v = JSON.parse(raw) as LockInfo;
+      if (typeof v.pid === "number" && typeof v.token === "string") info = v;
+    } catch {}
+    return { raw, info, mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+function isStale(seen: { info: LockInfo | null; mtimeMs: number }, opts: Required<LockOptions>): boolean {
+  const age = Date.now() - seen.mtimeMs;
+  if (seen.info === null) return age > 2000; // empty or torn: its writer died between create and write
+  if (seen.info.host === hostname()) return !pidAlive(seen.info.pid);
+  return age > opts.foreignStaleMs;
+}
+
+function breakStale(path: string, seenRaw: string): void {
+  const aside = `${path}.stale.${randomBytes(4).toString("hex")}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // someone else broke it first
+  }
+  let now = "";
+  try {
+    now = readFileSync(aside, "utf8");
+  } catch {}
+  if (now !== seenRaw) {
+    // We moved a live lock that was taken after we looked: put it back if the place is still free.
+    try {
+      linkSync(aside, path);
+    } catch {}
+  }
+  try {
+    unlinkSync(aside);
+  } catch {}
+}
+
+/** Runs `fn` holding the lock `<path>.lock`. */
+export function withLock<T>(path: string, fn: () => T, options: LockOptions = {}): T {
+  const opts: Required<LockOptions> = {
+    timeoutMs: options.timeoutMs ?? 15_000,
+    foreignStaleMs: options.foreignStaleMs ?? 120_000,
+  };
+  const lockPath = `${path}.lock`;
+  const me: LockInfo = { pid: process.pid, host: hostname(), token: randomBytes(8).toString("hex") };
+  const mine = JSON.stringify(me);
+  const start = Date.now();
+  let delay = 2;
+  for (;;) {
+    let fd: number | undefined;
+    try {
+      fd = openSync(lockPath, "wx", 0o644);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") {
+        throw new WmError(`cannot create lock ${lockPath}: ${(err as Error).message}`, {
+          hint: "check that the .wm directory exists and is writable",
+        });
+      }
+    }
+    if (fd !== undefined) {
+      try {
+        writeSync(fd, mine);
+      } finally {
+        closeSync(fd);
+      }
+      break;
+    }
+    const seen = readLock(lockPath);
+    if (seen !== null && isStale(seen, opts)) {
+      breakStale(lockPath, seen.raw);
+      continue;
+    }
+    if (Date.now() - start > opts.timeoutMs) {
+      const who = seen?.info ? ` (held by pid ${seen.info.pid} on ${seen.info.host})` : "";
+      throw new WmError(`timed out after ${opts.timeoutMs} ms waiting for the lock ${lockPath}${who}`, {
+        hint: "another wm is writing; retry, or delete the lock file if no wm process is running",
+      });
+    }
+    sleep(delay + Math.random() * delay);
+    delay = Math.min(delay * 2, 50);
+  }
+  try {
+    return fn();
+  } finally {
+    try {
+      if (readFileSync(lockPath, "utf8") === mine) unlinkSync(lockPath);
+    } catch {}
+  }
+}

@@ -1,11 +1,20 @@
 // The entry: argv -> command -> outcome -> stdout/stderr and exit code. Nothing else happens here.
 
+import { runCli } from "./run.js";
+
 declare const __WM_VERSION__: string;
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
   process.stdout.write(`${__WM_VERSION__}\n`);
 } else {
-  const { runCli } = await import("./run.js");
-  process.exitCode = await runCli(argv, __WM_VERSION__);
+  runCli(argv, __WM_VERSION__).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`wm: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -9,6 +9,14 @@ export interface Entry {
 }
 
 export const COMMANDS: Record<string, Entry> = {
+  init: {
+    summary: "set up .wm/ in this repository (idempotent, never overwrites)",
+    load: () => import("./commands/init.js"),
+  },
+  doctor: {
+    summary: "diagnose config, tasks file, git setup; --fix repairs what is safe",
+    load: () => import("./commands/doctor.js"),
+  },
   "tasks create": {
     summary: "create a task; prints its id",
     load: () => import("./commands/tasks-create.js"),
@@ -49,6 +57,26 @@ export const COMMANDS: Record<string, Entry> = {
   "tasks check": {
     summary: "check the graph: cycles, dangling references, done-before-dependency",
     load: () => import("./commands/tasks-check.js"),
+  },
+  "tasks graph": {
+    summary: "draw the dependency graph (ascii, mermaid, dot, json)",
+    load: () => import("./commands/tasks-graph.js"),
+  },
+  "templates list": {
+    summary: "list the planning templates, built-in and project overrides",
+    load: () => import("./commands/templates-list.js"),
+  },
+  "templates show": {
+    summary: "print a planning template",
+    load: () => import("./commands/templates-show.js"),
+  },
+  "merge-driver": {
+    summary: "three-way merge of .wm/tasks.yaml by task id (called by git)",
+    load: () => import("./commands/merge-driver.js"),
+  },
+  "setup git": {
+    summary: "register wm's merge driver for .wm/tasks.yaml",
+    load: () => import("./commands/setup-git.js"),
   },
 };
 

@@ -2,12 +2,22 @@
 // An edge "a depends on b" means b must be resolved (done or cancelled) before a is ready.
 
 import type { Diagnostic } from "./diagnostics.js";
-import { isOpen, isResolved, type Task } from "./task.js";
+import { isOpen, isResolved, type Task, type TaskStatus, type TaskType } from "./task.js";
 
-export type TaskIndex = ReadonlyMap<string, Task>;
+/** What the graph algorithms need of a task: a Task has it, and so does the index's light skeleton. */
+export interface GraphNode {
+  id: string;
+  status: TaskStatus;
+  type: TaskType;
+  depends_on: string[];
+  parent?: string;
+  title?: string;
+}
 
-export function indexTasks(tasks: readonly Task[]): Map<string, Task> {
-  const index = new Map<string, Task>();
+export type TaskIndex<T extends GraphNode = Task> = ReadonlyMap<string, T>;
+
+export function indexTasks<T extends GraphNode>(tasks: readonly T[]): Map<string, T> {
+  const index = new Map<string, T>();
   for (const t of tasks) index.set(t.id, t);
   return index;
 }
@@ -16,7 +26,7 @@ export function indexTasks(tasks: readonly Task[]): Map<string, Task> {
  * If making `from` depend on `to` would close a cycle, returns the cycle as a list of ids starting and
  * ending with `from` (from -> to -> ... -> from). Otherwise null.
  */
-export function cycleIfAdded(index: TaskIndex, from: string, to: string): string[] | null {
+export function cycleIfAdded(index: TaskIndex<GraphNode>, from: string, to: string): string[] | null {
   if (from === to) return [from, from];
   // Search from `to` along depends_on edges for `from`, remembering how we got to each node.
   const cameFrom = new Map<string, string>();
@@ -45,7 +55,7 @@ export function cycleIfAdded(index: TaskIndex, from: string, to: string): string
 }
 
 /** Every elementary cycle found by a depth-first search (one per back edge), each as a closed path. */
-export function findCycles(index: TaskIndex): string[][] {
+export function findCycles(index: TaskIndex<GraphNode>): string[][] {
   const state = new Map<string, 1 | 2>(); // 1 on stack, 2 finished
   const cycles: string[][] = [];
   const ids = [...index.keys()].sort();
@@ -78,8 +88,8 @@ export function findCycles(index: TaskIndex): string[][] {
 }
 
 /** The open children of each task, by parent id. */
-export function childrenOf(index: TaskIndex): Map<string, Task[]> {
-  const children = new Map<string, Task[]>();
+export function childrenOf<T extends GraphNode>(index: TaskIndex<T>): Map<string, T[]> {
+  const children = new Map<string, T[]>();
   for (const t of index.values()) {
     if (t.parent === undefined) continue;
     const list = children.get(t.parent);
@@ -98,13 +108,18 @@ export interface NotReadyReason {
  * Why a task is not ready, or [] when it is. Ready means: pending, every dependency resolved, and for an
  * epic, every child resolved too (an epic is "ready" when all that is left is to close it).
  */
-export function blockers(task: Task, index: TaskIndex, children?: Map<string, Task[]>): string[] {
+export function blockers<T extends GraphNode>(
+  task: T,
+  index: TaskIndex<T>,
+  children?: Map<string, T[]>,
+): string[] {
   const reasons: string[] = [];
   if (task.status !== "pending") reasons.push(`status is ${task.status}`);
   for (const dep of task.depends_on) {
     const d = index.get(dep);
     if (d === undefined) reasons.push(`depends on ${dep}, which does not exist`);
-    else if (!isResolved(d.status)) reasons.push(`waits for ${dep} (${d.status}): ${d.title}`);
+    else if (!isResolved(d.status))
+      reasons.push(`waits for ${dep} (${d.status})${d.title ? `: ${d.title}` : ""}`);
   }
   if (task.type === "epic") {
     const open = (children ?? childrenOf(index)).get(task.id)?.filter((c) => isOpen(c.status)) ?? [];
@@ -115,9 +130,12 @@ export function blockers(task: Task, index: TaskIndex, children?: Map<string, Ta
 }
 
 /** Pending tasks whose dependencies are all resolved, in the order given (the file's stable order). */
-export function readyTasks(tasks: readonly Task[], index: TaskIndex = indexTasks(tasks)): Task[] {
+export function readyTasks<T extends GraphNode>(
+  tasks: readonly T[],
+  index: TaskIndex<T> = indexTasks(tasks),
+): T[] {
   const children = childrenOf(index);
-  const ready: Task[] = [];
+  const ready: T[] = [];
   for (const t of tasks) {
     if (t.status !== "pending") continue;
     if (blockers(t, index, children).length === 0) ready.push(t);
@@ -126,8 +144,8 @@ export function readyTasks(tasks: readonly Task[], index: TaskIndex = indexTasks
 }
 
 /** Ids of the tasks that list `id` as a dependency. */
-export function dependentsOf(index: TaskIndex, id: string): Task[] {
-  const out: Task[] = [];
+export function dependentsOf<T extends GraphNode>(index: TaskIndex<T>, id: string): T[] {
+  const out: T[] = [];
   for (const t of index.values()) if (t.depends_on.includes(id)) out.push(t);
   return out;
 }

@@ -23,7 +23,11 @@ export const FILE_HEADER = [
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const YAML_WORDS = new Set(["y", "n", "yes", "no", "true", "false", "on", "off", "null"]);
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-const INT = /^(0|[1-9][0-9]{0,15})$/;
+/** A positive issue number as the emitter writes it; the value must also be a safe integer. */
+const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
+/** An exit code as the emitter writes it (String(n) never gives "-0"). */
+const EXIT_CODE = /^(0|-?[1-9][0-9]{0,9})$/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function isPlainSafe(s: string): boolean {
   return PLAIN.test(s) && !YAML_WORDS.has(s.toLowerCase());
@@ -35,6 +39,8 @@ function literalBlockOk(s: string): boolean {
   // eslint-style control characters other than tab and newline cannot appear in a literal block.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting them is the point
   if (/[\u0000-\u0008\u000b-\u001f\u007f\u2028\u2029\ufeff]/.test(s)) return false;
+  // A lone surrogate cannot be written as UTF-8 (it would come back as U+FFFD); JSON escapes it instead.
+  if (LONE_SURROGATE.test(s)) return false;
   const body = s.endsWith("\n") ? s.slice(0, -1) : s;
   for (const line of body.split("\n")) if (line.length > 0 && line.trim() === "") return false;
   return true;
@@ -84,6 +90,30 @@ export function emitTask(t: Task): string {
   return out.join("\n");
 }
 
+/** The whole file and where each task's block is in it (same shape as parseCanonicalBlocks). */
+export function emitTaskFileBlocks(
+  file: TaskFile,
+  blockTexts?: readonly string[],
+): { text: string; blocks: number[] } {
+  const head = `${FILE_HEADER.join("\n")}\nversion: ${file.version}\n`;
+  if (file.tasks.length === 0) return { text: `${head}tasks: []\n`, blocks: [] };
+  const parts: string[] = [head, "tasks:\n"];
+  const blocks: number[] = [];
+  let pos = head.length + 7;
+  for (let i = 0; i < file.tasks.length; i++) {
+    const b = blockTexts?.[i] ?? emitTask(file.tasks[i]!);
+    if (i > 0) {
+      parts.push("\n\n");
+      pos += 2;
+    }
+    parts.push(b);
+    blocks.push(pos, pos + b.length);
+    pos += b.length;
+  }
+  parts.push("\n");
+  return { text: parts.join(""), blocks };
+}
+
 /** The whole file. Tasks are written in the order given; callers sort with compareTasks. */
 export function emitTaskFile(file: TaskFile): string {
   const head = `${FILE_HEADER.join("\n")}\nversion: ${file.version}\n`;
@@ -95,15 +125,37 @@ export function emitTaskFile(file: TaskFile): string {
 
 // ---------------------------------------------------------------------------------------------------
 // Fast recognizer
+//
+// It accepts the emitter's language: keys in canonical order at the emitter's indentation, scalars in the
+// emitter's forms (plain, JSON-quoted, literal block), and the same value rules as the schema (schemas.ts),
+// so whatever it accepts the full parser reads to the same data. Anything else returns null and the caller
+// takes the full path.
 
-const STRING_KEYS = new Set(["title", "parent", "phase", "description", "session", "spec", "reason"]);
-const TASK_KEY_SET = new Set<string>(TASK_KEYS);
-const EVIDENCE_KEY_SET = new Set<string>(EVIDENCE_KEYS);
+const TASK_KEY_INDEX = new Map<string, number>(TASK_KEYS.map((k, i) => [k, i]));
+const EVIDENCE_KEY_INDEX = new Map<string, number>(EVIDENCE_KEYS.map((k, i) => [k, i]));
+/** Keys whose value is a free string: the emitter may write them plain, quoted or as a literal block. */
+const TEXT_KEYS = new Set([
+  "title",
+  "phase",
+  "session",
+  "spec",
+  "reason",
+  "description",
+  "created",
+  "updated",
+  "text",
+  "command",
+  "output_sha256",
+  "output_tail",
+  "at",
+]);
 
-/** Parses one scalar as the emitter writes it; undefined when it is not in canonical form. */
+/** Parses one single-line scalar as the emitter writes it; undefined when it is not in canonical form. */
 function readScalar(raw: string): string | undefined {
   if (raw.startsWith('"')) {
     if (!raw.endsWith('"') || raw.length < 2) return undefined;
+    // A JSON string is a YAML double-quoted scalar with the same value. (A value the emitter would have
+    // written plain but that is quoted by hand reads the same either way, so it is accepted.)
     try {
       const v: unknown = JSON.parse(raw);
       return typeof v === "string" ? v : undefined;
@@ -115,19 +167,37 @@ function readScalar(raw: string): string | undefined {
   return undefined;
 }
 
+/** The schema's value rules for one finished task block (see TaskSchema in schemas.ts). */
+function validTask(t: Record<string, unknown>): boolean {
+  if (typeof t.id !== "string" || !isValidId(t.id)) return false;
+  if (typeof t.title !== "string" || t.title === "") return false;
+  if (typeof t.type !== "string" || !isTaskType(t.type)) return false;
+  if (typeof t.status !== "string" || !isTaskStatus(t.status)) return false;
+  if (typeof t.created !== "string" || t.created === "") return false;
+  if (typeof t.updated !== "string" || t.updated === "") return false;
+  if (t.parent !== undefined && (typeof t.parent !== "string" || !isValidId(t.parent))) return false;
+  const e = t.evidence as Record<string, unknown> | undefined;
+  if (e !== undefined && (typeof e.at !== "string" || e.at === "")) return false;
+  return true;
+}
+
 /**
  * Recognizes the canonical form. Returns null as soon as anything is not exactly as the emitter would
  * write it; the caller then uses the full YAML parser, which also produces precise error positions.
  */
 export function parseCanonical(text: string): TaskFile | null {
   const lines = text.split("\n");
+  const n = lines.length;
   let i = 0;
-  while (i < lines.length && (lines[i]!.startsWith("#") || lines[i] === "")) i++;
+  for (; i < n && (lines[i]!.startsWith("#") || lines[i] === ""); i++) {
+    // The full path refuses a file holding NUL (it is not text); the values below cannot hold one raw.
+    if (lines[i]!.includes("\u0000")) return null;
+  }
   if (lines[i] !== "version: 1") return null;
   i++;
   if (lines[i] === "tasks: []") {
     i++;
-    while (i < lines.length) if (lines[i++] !== "") return null;
+    while (i < n) if (lines[i++] !== "") return null;
     return { version: 1, tasks: [] };
   }
   if (lines[i] !== "tasks:") return null;
@@ -135,70 +205,67 @@ export function parseCanonical(text: string): TaskFile | null {
   const tasks: Task[] = [];
   let cur: Record<string, unknown> | null = null;
   let evidence: Record<string, unknown> | null = null;
+  let lastTaskKey = -1;
+  let lastEvidenceKey = -1;
   const finish = (): boolean => {
     if (cur === null) return true;
-    const t = cur as Partial<Task> & Record<string, unknown>;
-    if (
-      typeof t.id !== "string" ||
-      typeof t.title !== "string" ||
-      typeof t.type !== "string" ||
-      typeof t.status !== "string"
-    )
-      return false;
-    if (typeof t.created !== "string" || typeof t.updated !== "string") return false;
-    if (!isTaskType(t.type) || !isTaskStatus(t.status)) return false;
-    if (t.depends_on === undefined) t.depends_on = [];
-    if (t.evidence !== undefined && typeof (t.evidence as Evidence).at !== "string") return false;
-    tasks.push(canonicalTask(t as Task));
+    if (!validTask(cur)) return false;
+    if (cur.depends_on === undefined) cur.depends_on = [];
+    tasks.push(canonicalTask(cur as unknown as Task));
     cur = null;
     evidence = null;
     return true;
   };
-  const n = lines.length;
   while (i < n) {
     const line = lines[i]!;
     if (line === "") {
       i++;
       continue;
     }
-    let target: Record<string, unknown>;
-    let keyStart: number;
-    let blockIndent: string;
+    let isEvidence = false;
+    let startsTask = false;
+    let keyStart = 4;
     if (line.startsWith("  - ")) {
       if (!finish()) return null;
       cur = {};
-      target = cur;
-      keyStart = 4;
-      blockIndent = "      ";
-    } else if (cur !== null && line.startsWith("      ") && evidence !== null && line[6] !== " ") {
-      target = evidence;
+      lastTaskKey = -1;
+      startsTask = true;
+    } else if (cur !== null && evidence !== null && line.startsWith("      ") && line[6] !== " ") {
+      isEvidence = true;
       keyStart = 6;
-      blockIndent = "        ";
     } else if (cur !== null && line.startsWith("    ") && line[4] !== " ") {
       evidence = null;
-      target = cur;
-      keyStart = 4;
-      blockIndent = "      ";
     } else {
       return null;
     }
     const colon = line.indexOf(":", keyStart);
     if (colon < 0) return null;
     const key = line.slice(keyStart, colon);
-    if (key in target) return null;
+    // Keys come in canonical order (which also rules out duplicates and unknown keys).
+    const order = (isEvidence ? EVIDENCE_KEY_INDEX : TASK_KEY_INDEX).get(key);
+    if (order === undefined) return null;
+    if (isEvidence) {
+      if (order <= lastEvidenceKey) return null;
+      lastEvidenceKey = order;
+    } else {
+      if (order <= lastTaskKey || startsTask !== (key === "id")) return null;
+      lastTaskKey = order;
+    }
+    const target = (isEvidence ? evidence : cur)!;
     const rest = line.slice(colon + 1);
     i++;
-    if (target === cur && key === "evidence") {
+    if (!isEvidence && key === "evidence") {
       if (rest !== "") return null;
       evidence = {};
-      cur.evidence = evidence;
+      lastEvidenceKey = -1;
+      cur!.evidence = evidence;
       continue;
     }
     if (rest[0] !== " ") return null;
     const raw = rest.slice(1);
-    const isEvidence = target === evidence;
-    if (isEvidence ? !EVIDENCE_KEY_SET.has(key) : !TASK_KEY_SET.has(key)) return null;
     if (raw === "|-" || raw === "|") {
+      if (!TEXT_KEYS.has(key)) return null;
+      const blockIndent = isEvidence ? "        " : "      ";
       const body: string[] = [];
       while (i < n) {
         const l = lines[i]!;
@@ -212,33 +279,26 @@ export function parseCanonical(text: string): TaskFile | null {
       // A literal block is only canonical for strings the emitter would write that way.
       const value = body.join("\n") + (raw === "|" ? "\n" : "");
       if (!literalBlockOk(value)) return null;
-      if (isEvidence ? key === "exit_code" : !STRING_KEYS.has(key)) return null;
       target[key] = value;
       continue;
     }
-    if (isEvidence) {
-      if (key === "exit_code") {
-        if (!/^-?(0|[1-9][0-9]{0,9})$/.test(raw)) return null;
-        target[key] = Number(raw);
-      } else {
-        const v = readScalar(raw);
-        if (v === undefined) return null;
-        target[key] = v;
-      }
-      continue;
-    }
     if (key === "issue") {
-      if (!INT.test(raw)) return null;
+      if (!POSITIVE_INT.test(raw)) return null;
+      const v = Number(raw);
+      if (!Number.isSafeInteger(v)) return null;
+      target[key] = v;
+    } else if (key === "exit_code") {
+      if (!EXIT_CODE.test(raw)) return null;
       target[key] = Number(raw);
+    } else if (key === "id" || key === "parent" || key === "type" || key === "status") {
+      target[key] = raw; // always plain; validTask checks the id pattern and the enums
     } else if (key === "depends_on") {
       if (!raw.startsWith("[") || !raw.endsWith("]")) return null;
       const inner = raw.slice(1, -1);
-      const deps = inner === "" ? [] : inner.split(", ");
+      if (inner === "") return null; // the emitter leaves an empty list out
+      const deps = inner.split(", ");
       for (const d of deps) if (!isValidId(d)) return null;
       target[key] = deps;
-    } else if (key === "id") {
-      if (!isValidId(raw)) return null;
-      target[key] = raw;
     } else {
       const v = readScalar(raw);
       if (v === undefined) return null;

@@ -11,11 +11,13 @@ import {
   childrenOf,
   cycleIfAdded,
   dependentsOf,
+  type GraphNode,
   indexTasks,
   readyTasks,
 } from "../core/graph.js";
 import { newId, resolveId } from "../core/ids.js";
 import {
+  canonicalTask,
   type Evidence,
   isOpen,
   isResolved,
@@ -28,7 +30,8 @@ import {
   type TaskStatus,
   type TaskType,
 } from "../core/task.js";
-import { loadTasks, mutateTasks } from "../store/tasks-store.js";
+import type { SkeletonNode } from "../store/tasks-index.js";
+import { appendTask, mutateTasks, openTasks } from "../store/tasks-store.js";
 import { type Ctx, project } from "./context.js";
 
 export function parseType(value: string): TaskType {
@@ -92,40 +95,35 @@ export async function createTask(ctx: Ctx, input: CreateInput): Promise<Task> {
   if (title === "") throw new UsageError("--title is required and must not be empty", { rule: "usage" });
   const type = parseType(input.type);
   const issue = input.issue === undefined ? undefined : parseIssue(input.issue);
-  const paths = project(ctx);
-  return mutateTasks(
-    paths,
-    (file) => {
-      const taken = new Set(file.tasks.map((t) => t.id));
-      const depends_on = resolveAll(file, input.dependsOn ?? []);
-      let parent: string | undefined;
-      if (input.parent !== undefined && input.parent !== "none") parent = find(file, input.parent).id;
-      else if (input.parent === undefined && type !== "epic" && issue !== undefined) {
-        // The seed's lines carry no --parent: a task joins its issue's epic when there is exactly one.
-        const epics = file.tasks.filter((t) => t.type === "epic" && t.issue === issue && isOpen(t.status));
-        if (epics.length === 1) parent = epics[0]!.id;
-      }
-      const now = ctx.now();
-      const task: Task = {
-        id: newId(ctx.randomBytes, (id) => taken.has(id)),
-        title,
-        type,
-        status: "pending",
-        depends_on,
-        created: now,
-        updated: now,
-      };
-      if (issue !== undefined) task.issue = issue;
-      if (parent !== undefined) task.parent = parent;
-      if (input.phase) task.phase = input.phase;
-      if (input.session) task.session = input.session;
-      if (input.spec) task.spec = input.spec;
-      if (input.description) task.description = input.description;
-      file.tasks.push(task);
-      return task;
-    },
-    { create: true },
-  );
+  return appendTask(project(ctx), (skeleton) => {
+    const ids = skeleton.map((t) => t.id);
+    const taken = new Set(ids);
+    const depends_on = [...new Set((input.dependsOn ?? []).map((d) => resolveId(ids, d)))];
+    let parent: string | undefined;
+    if (input.parent !== undefined && input.parent !== "none") parent = resolveId(ids, input.parent);
+    else if (input.parent === undefined && type !== "epic" && issue !== undefined) {
+      // The seed's lines carry no --parent: a task joins its issue's epic when there is exactly one.
+      const epics = skeleton.filter((t) => t.type === "epic" && t.issue === issue && isOpen(t.status));
+      if (epics.length === 1) parent = epics[0]!.id;
+    }
+    const now = ctx.now();
+    const task: Task = {
+      id: newId(ctx.randomBytes, (id) => taken.has(id)),
+      title,
+      type,
+      status: "pending",
+      depends_on,
+      created: now,
+      updated: now,
+    };
+    if (issue !== undefined) task.issue = issue;
+    if (parent !== undefined) task.parent = parent;
+    if (input.phase) task.phase = input.phase;
+    if (input.session) task.session = input.session;
+    if (input.spec) task.spec = input.spec;
+    if (input.description) task.description = input.description;
+    return canonicalTask(task);
+  });
 }
 
 export interface ListFilter {
@@ -138,24 +136,47 @@ export interface ListFilter {
 }
 
 export async function listTasks(ctx: Ctx, filter: ListFilter = {}): Promise<Task[]> {
-  const { file } = await loadTasks(project(ctx));
-  return filterTasks(file, filter);
+  const index = await openTasks(project(ctx));
+  let tasks: Task[];
+  const onlyIssue = filter.issue !== undefined && !filter.ready && filter.parent === undefined;
+  if (onlyIssue) {
+    // The index knows where each issue's tasks are: read just those.
+    tasks = filterTasks(
+      { version: 1, tasks: index.tasks(index.issueIndices(parseIssue(filter.issue!))) },
+      filter,
+    );
+    return tasks;
+  }
+  // Filter on the light skeleton, then read only the tasks that are shown.
+  const picked = filterNodes(index.skeleton(), filter) as SkeletonNode[];
+  tasks = index.tasks(picked.map((n) => n.index));
+  return filter.session === undefined ? tasks : tasks.filter((t) => t.session === filter.session);
 }
 
 export function filterTasks(file: TaskFile, filter: ListFilter): Task[] {
+  const tasks = filterNodes(file.tasks, filter) as Task[];
+  return filter.session === undefined ? tasks : tasks.filter((t) => t.session === filter.session);
+}
+
+function filterNodes<T extends GraphNode & { issue?: number }>(all: readonly T[], filter: ListFilter): T[] {
   const issue = filter.issue === undefined ? undefined : parseIssue(filter.issue);
   const statuses = filter.status?.map(parseStatus);
   const types = filter.type?.map(parseType);
-  const parent = filter.parent === undefined ? undefined : find(file, filter.parent).id;
-  let tasks: Task[] = file.tasks;
-  if (filter.ready) tasks = readyTasks(file.tasks);
+  const parent =
+    filter.parent === undefined
+      ? undefined
+      : resolveId(
+          all.map((t) => t.id),
+          filter.parent,
+        );
+  let tasks: readonly T[] = all;
+  if (filter.ready) tasks = readyTasks(all);
   return tasks.filter(
     (t) =>
       (issue === undefined || t.issue === issue) &&
       (statuses === undefined || statuses.includes(t.status)) &&
       (types === undefined || types.includes(t.type)) &&
-      (parent === undefined || t.parent === parent) &&
-      (filter.session === undefined || t.session === filter.session),
+      (parent === undefined || t.parent === parent),
   );
 }
 
@@ -170,7 +191,7 @@ export interface TaskDetail {
 const brief = (t: Task) => ({ id: t.id, title: t.title, status: t.status, type: t.type });
 
 export async function showTask(ctx: Ctx, input: string): Promise<TaskDetail> {
-  const { file } = await loadTasks(project(ctx));
+  const file = { version: 1 as const, tasks: (await openTasks(project(ctx))).all() };
   const task = find(file, input);
   const index = indexTasks(file.tasks);
   return {
@@ -303,7 +324,7 @@ export async function doneTask(ctx: Ctx, input: string, opts: DoneOptions = {}):
   const hasEvidence = Boolean(opts.evidence?.trim()) || Boolean(opts.evidenceCmd?.trim());
   // Check the rules before running a possibly long evidence command, and again under the lock.
   {
-    const { file } = await loadTasks(paths);
+    const file = { version: 1 as const, tasks: (await openTasks(paths)).all() };
     checkDone(file, find(file, input), opts, hasEvidence);
   }
   let evidence: Evidence | undefined;
@@ -431,12 +452,21 @@ export async function ready(
   ctx: Ctx,
   opts: { explain?: boolean; issue?: string | number } = {},
 ): Promise<ReadyResult> {
-  const { file } = await loadTasks(project(ctx));
+  const tasksIndex = await openTasks(project(ctx));
   const issue = opts.issue === undefined ? undefined : parseIssue(opts.issue);
+  if (!opts.explain) {
+    // The ready list is kept up to date in the index by every write.
+    let picked = tasksIndex.meta.ready;
+    if (issue !== undefined) {
+      const mine = new Set(tasksIndex.issueIndices(issue));
+      picked = picked.filter((k) => mine.has(k));
+    }
+    return { ready: tasksIndex.tasks(picked) };
+  }
+  const file = { version: 1 as const, tasks: tasksIndex.all() };
   const index = indexTasks(file.tasks);
   const inScope = (t: Task) => issue === undefined || t.issue === issue;
   const readyList = readyTasks(file.tasks, index).filter(inScope);
-  if (!opts.explain) return { ready: readyList };
   const children = childrenOf(index);
   const notReady = file.tasks
     .filter((t) => inScope(t) && t.status !== "done" && t.status !== "cancelled")
@@ -447,10 +477,10 @@ export async function ready(
 
 export async function checkTasks(ctx: Ctx): Promise<Diagnostic[]> {
   const paths = project(ctx);
-  const { file } = await loadTasks(paths);
+  const file = { version: 1 as const, tasks: (await openTasks(paths)).all() };
   return checkGraph(file.tasks).map((d) => ({ ...d, file: ".wm/tasks.yaml" }));
 }
 
 export async function allTasks(ctx: Ctx): Promise<TaskFile> {
-  return (await loadTasks(project(ctx))).file;
+  return { version: 1, tasks: (await openTasks(project(ctx))).all() };
 }

@@ -35,7 +35,7 @@ function sleep(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-function pidAlive(pid: number): boolean {
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -44,7 +44,7 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function readLock(path: string): { raw: string; info: LockInfo | null; mtimeMs: number } | null {
+export function readLock(path: string): { raw: string; info: LockInfo | null; mtimeMs: number } | null {
   try {
     const raw = readFileSync(path, "utf8");
     const mtimeMs = statSync(path).mtimeMs;
@@ -59,14 +59,17 @@ function readLock(path: string): { raw: string; info: LockInfo | null; mtimeMs: 
   }
 }
 
-function isStale(seen: { info: LockInfo | null; mtimeMs: number }, opts: Required<LockOptions>): boolean {
+export function isStale(
+  seen: { info: LockInfo | null; mtimeMs: number },
+  opts: Required<LockOptions>,
+): boolean {
   const age = Date.now() - seen.mtimeMs;
   if (seen.info === null) return age > 2000; // empty or torn: its writer died between create and write
   if (seen.info.host === hostname()) return !pidAlive(seen.info.pid);
   return age > opts.foreignStaleMs;
 }
 
-function breakStale(path: string, seenRaw: string): void {
+export function breakStale(path: string, seenRaw: string): void {
   const aside = `${path}.stale.${randomBytes(4).toString("hex")}`;
   try {
     renameSync(path, aside);
@@ -88,8 +91,13 @@ function breakStale(path: string, seenRaw: string): void {
   } catch {}
 }
 
-/** Runs `fn` holding the lock `<path>.lock`. */
-export function withLock<T>(path: string, fn: () => T, options: LockOptions = {}): T {
+export interface HeldLock {
+  lockPath: string;
+  content: string;
+}
+
+/** Takes the lock `<path>.lock`, waiting for a live holder up to the timeout. */
+export function acquireLock(path: string, options: LockOptions = {}): HeldLock {
   const opts: Required<LockOptions> = {
     timeoutMs: options.timeoutMs ?? 15_000,
     foreignStaleMs: options.foreignStaleMs ?? 120_000,
@@ -117,7 +125,7 @@ export function withLock<T>(path: string, fn: () => T, options: LockOptions = {}
       } finally {
         closeSync(fd);
       }
-      break;
+      return { lockPath, content: mine };
     }
     const seen = readLock(lockPath);
     if (seen !== null && isStale(seen, opts)) {
@@ -133,11 +141,35 @@ export function withLock<T>(path: string, fn: () => T, options: LockOptions = {}
     sleep(delay + Math.random() * delay);
     delay = Math.min(delay * 2, 50);
   }
+}
+
+/** Releases a lock taken by acquireLock, only if it is still ours. */
+export function releaseLock(lock: HeldLock): void {
+  try {
+    if (readFileSync(lock.lockPath, "utf8") === lock.content) unlinkSync(lock.lockPath);
+  } catch {}
+}
+
+/** Runs `fn` holding the lock `<path>.lock`. */
+export function withLock<T>(path: string, fn: () => T, options: LockOptions = {}): T {
+  const lock = acquireLock(path, options);
   try {
     return fn();
   } finally {
-    try {
-      if (readFileSync(lockPath, "utf8") === mine) unlinkSync(lockPath);
-    } catch {}
+    releaseLock(lock);
+  }
+}
+
+/** Like withLock, for work that awaits (the slow parse path loads modules lazily). */
+export async function withLockAsync<T>(
+  path: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const lock = acquireLock(path, options);
+  try {
+    return await fn();
+  } finally {
+    releaseLock(lock);
   }
 }

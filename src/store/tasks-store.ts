@@ -6,11 +6,23 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { WmError } from "../core/errors.js";
-import { canonicalTask, compareTasks, type TaskFile } from "../core/task.js";
-import { emitTaskFile, parseCanonical } from "../core/tasks-format.js";
+import { canonicalTask, compareTasks, type Task, type TaskFile } from "../core/task.js";
+import { emitTask, emitTaskFile, parseCanonical } from "../core/tasks-format.js";
 import { writeFileAtomic } from "./atomic.js";
-import { withLock } from "./lock.js";
+import { withLockAsync } from "./lock.js";
 import type { ProjectPaths } from "./paths.js";
+import {
+  appendToIndex,
+  buildIndex,
+  contentCrc,
+  fileKey,
+  readIndex,
+  type SkeletonNode,
+  StaleIndex,
+  type TasksIndex,
+  writeIndex,
+} from "./tasks-index.js";
+import { firstSyntaxError, locateIssue } from "./yaml-errors.js";
 
 export interface LoadedTasks {
   file: TaskFile;
@@ -41,11 +53,17 @@ export async function parseTasksText(
   return { file: await parseTasksSlow(text, displayPath), canonical: false };
 }
 
-async function parseTasksSlow(text: string, displayPath: string): Promise<TaskFile> {
-  if (text.includes("\u0000")) {
-    throw new WmError(`${displayPath}: not a text file (contains NUL bytes); wm will not touch it`, {
-      hint: "restore it from git: git checkout -- .wm/tasks.yaml",
-    });
+/** The full path: YAML parser plus schema, with file:line:col errors. Exported for tests and doctor. */
+export async function parseTasksSlow(text: string, displayPath: string): Promise<TaskFile> {
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) {
+    const before = text.slice(0, nul);
+    const line = before.split("\n").length;
+    const col = nul - before.lastIndexOf("\n");
+    throw new WmError(
+      `${displayPath}:${line}:${col}: not a text file (contains NUL bytes); wm will not touch it`,
+      { rule: "tasks-file/parse", hint: "restore it from git: git checkout -- .wm/tasks.yaml" },
+    );
   }
   const [{ parseDocument, LineCounter }, { TaskFileSchema }] = await Promise.all([
     import("yaml"),
@@ -53,31 +71,23 @@ async function parseTasksSlow(text: string, displayPath: string): Promise<TaskFi
   ]);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const firstError = doc.errors[0];
-  if (firstError !== undefined) {
-    const pos = lineCounter.linePos(firstError.pos[0]);
+  const syntax = firstSyntaxError(doc, lineCounter);
+  if (syntax !== null) {
+    const { pos } = syntax;
     const conflict = /^(<<<<<<<|=======|>>>>>>>)/m.test(text) ? " (it holds git conflict markers)" : "";
-    throw new WmError(
-      `${displayPath}:${pos.line}:${pos.col}: not valid YAML${conflict}: ${firstError.message.split("\n")[0]}`,
-      {
-        rule: "tasks-file/parse",
-        hint: conflict
-          ? "resolve the conflict by hand, or register wm's merge driver with `wm setup git` and merge again"
-          : "fix the file by hand (or restore it from git); wm will not write over a file it cannot parse",
-      },
-    );
+    throw new WmError(`${displayPath}:${pos.line}:${pos.col}: not valid YAML${conflict}: ${syntax.message}`, {
+      rule: "tasks-file/parse",
+      hint: conflict
+        ? "resolve the conflict by hand, or register wm's merge driver with `wm setup git` and merge again"
+        : "fix the file by hand (or restore it from git); wm will not write over a file it cannot parse",
+    });
   }
   const data: unknown = doc.toJS() ?? { version: 1, tasks: [] };
   const result = TaskFileSchema.safeParse(data);
   if (!result.success) {
     const issue = result.error.issues[0]!;
-    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
-    let node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     // For a missing or unknown key, point at the enclosing map.
-    for (let cut = path.length - 1; node?.range === undefined && cut >= 0; cut--) {
-      node = doc.getIn(path.slice(0, cut), true) as typeof node;
-    }
-    const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
+    const { pos, path } = locateIssue(doc, lineCounter, issue, { unknownKeyAt: "map" });
     throw new WmError(
       `${displayPath}:${pos.line}:${pos.col}: ${path.join(".") || "file"}: ${issue.message}`,
       {
@@ -94,17 +104,105 @@ async function parseTasksSlow(text: string, displayPath: string): Promise<TaskFi
 export async function loadTasks(paths: ProjectPaths): Promise<LoadedTasks> {
   const text = readText(paths.tasksFile);
   if (text === null) return { file: { version: 1, tasks: [] }, text: "", exists: false, canonical: true };
-  const { file, canonical } = await parseTasksText(
-    text,
-    relative(paths.root, paths.tasksFile) || paths.tasksFile,
-  );
+  const { file, canonical } = await parseTasksText(text, display(paths));
   return { file, text, exists: true, canonical };
+}
+
+function display(paths: ProjectPaths): string {
+  return relative(paths.root, paths.tasksFile) || paths.tasksFile;
+}
+
+const EMPTY = buildIndex({ version: 1, tasks: [] }, { key: "", size: 0 }, 0, true);
+
+/**
+ * The index of the current tasks file: read from .wm/cache when it matches the file, rebuilt (and
+ * saved) otherwise. This is the read path of every command; it never writes tasks.yaml.
+ */
+export async function openTasks(paths: ProjectPaths): Promise<TasksIndex> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = fileKey(paths.tasksFile);
+    if (before === null) return EMPTY;
+    const cached = readIndex(paths, before);
+    if (cached !== null) {
+      try {
+        cached.bodyBuf();
+        return cached;
+      } catch (err) {
+        if (!(err instanceof StaleIndex)) throw err;
+        continue; // rebuilt under our feet: look again
+      }
+    }
+    const buf = readBuf(paths.tasksFile);
+    if (buf === null) return EMPTY;
+    const text = buf.toString("utf8");
+    const fast = parseCanonical(text);
+    const file = fast ?? (await parseTasksSlow(text, display(paths)));
+    const index = buildIndex(file, before, contentCrc(buf), fast !== null);
+    // Save it only if the file did not change while we read it.
+    if (fileKey(paths.tasksFile)?.key === before.key) writeIndex(paths, index, index.bodyBuf());
+    return index;
+  }
+  throw new WmError("the task index kept changing while wm read it", { hint: "retry the command" });
+}
+
+function readBuf(path: string): Buffer | null {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new WmError(`cannot read ${path}: ${(err as Error).message}`);
+  }
 }
 
 export interface MutateOptions {
   /** Create .wm/ and the tasks file when missing (task creation). Otherwise a missing file is an error. */
   create?: boolean;
   lockTimeoutMs?: number;
+}
+
+interface Current {
+  buf: Buffer | null;
+  index: TasksIndex | null;
+}
+
+/** Inside the lock: the file's bytes, and the index if it provably describes exactly those bytes. */
+function current(paths: ProjectPaths): Current {
+  const key = fileKey(paths.tasksFile);
+  const buf = readBuf(paths.tasksFile);
+  if (buf === null || key === null) return { buf, index: null };
+  const index = readIndex(paths, key);
+  if (index === null || index.meta.crc !== contentCrc(buf) || index.meta.size !== buf.length)
+    return { buf, index: null };
+  try {
+    index.bodyBuf();
+  } catch {
+    return { buf, index: null };
+  }
+  return { buf, index };
+}
+
+async function fullFile(paths: ProjectPaths, cur: Current, options: MutateOptions): Promise<TaskFile> {
+  if (cur.buf === null) {
+    if (!options.create) {
+      throw new WmError(`${display(paths)} does not exist yet`, {
+        hint: "create a task first with `wm tasks create --title=... --type=...`, or run `wm init`",
+      });
+    }
+    return { version: 1, tasks: [] };
+  }
+  if (cur.index !== null) return { version: 1, tasks: cur.index.all() };
+  return (await parseTasksText(cur.buf.toString("utf8"), display(paths))).file;
+}
+
+function writeAll(paths: ProjectPaths, file: TaskFile): void {
+  file.tasks.sort(compareTasks);
+  const text = emitTaskFile(file);
+  writeFileAtomic(paths.tasksFile, text);
+  const key = fileKey(paths.tasksFile);
+  if (key !== null) {
+    const index = buildIndex(file, key, contentCrc(text), true);
+    writeIndex(paths, index, index.bodyBuf());
+  }
 }
 
 /**
@@ -117,38 +215,68 @@ export async function mutateTasks<T>(
   options: MutateOptions = {},
 ): Promise<T> {
   mkdirSync(paths.wmDir, { recursive: true });
-  let slowText: string | null = null;
-  let slowFile: TaskFile | null = null;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const outcome = withLock(
-      paths.tasksFile,
-      () => {
-        const text = readText(paths.tasksFile);
-        let file: TaskFile;
-        if (text === null) {
-          if (!options.create) {
-            throw new WmError(`${relative(paths.root, paths.tasksFile)} does not exist yet`, {
-              hint: "create a task first with `wm tasks create --title=... --type=...`, or run `wm init`",
-            });
-          }
-          file = { version: 1, tasks: [] };
-        } else {
-          const fast = parseCanonical(text);
-          if (fast !== null) file = fast;
-          else if (slowText === text && slowFile !== null) file = slowFile;
-          else return { retry: text } as const;
+  return withLockAsync(
+    paths.tasksFile,
+    async () => {
+      const file = await fullFile(paths, current(paths), options);
+      const result = change(file);
+      writeAll(paths, file);
+      return result;
+    },
+    options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs },
+  );
+}
+
+/**
+ * Adds one task. `make` sees the graph skeleton (ids, statuses, types, issues, parents, dependencies) and
+ * returns the new task or throws. When the file is canonical and the task sorts last (the usual case: it
+ * is the newest), its block is appended and the index extended, without re-reading or re-writing every
+ * task; otherwise this falls back to a full rewrite.
+ */
+export async function appendTask(
+  paths: ProjectPaths,
+  make: (skeleton: SkeletonNode[]) => Task,
+  options: MutateOptions = {},
+): Promise<Task> {
+  mkdirSync(paths.wmDir, { recursive: true });
+  return withLockAsync(
+    paths.tasksFile,
+    async () => {
+      const cur = current(paths);
+      const idx = cur.index;
+      const buf = cur.buf;
+      if (
+        idx !== null &&
+        buf !== null &&
+        idx.meta.canonical &&
+        idx.meta.last !== null &&
+        buf[buf.length - 1] === 0x0a
+      ) {
+        const task = make(idx.skeleton());
+        const [lastCreated, lastId] = idx.meta.last;
+        if (lastCreated < task.created || (lastCreated === task.created && lastId < task.id)) {
+          const next = Buffer.concat([buf, Buffer.from(`\n${emitTask(task)}\n`, "utf8")]);
+          writeFileAtomic(paths.tasksFile, next);
+          const key = fileKey(paths.tasksFile);
+          if (key !== null) appendToIndex(paths, idx, task, key, contentCrc(next));
+          return task;
         }
-        const result = change(file);
-        file.tasks.sort(compareTasks);
-        writeFileAtomic(paths.tasksFile, emitTaskFile(file));
-        return { result } as const;
-      },
-      options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs },
-    );
-    if ("result" in outcome) return outcome.result as T;
-    // The file is not canonical: parse it (async) outside the lock, then try again inside it.
-    slowText = outcome.retry;
-    slowFile = (await parseTasksText(slowText, relative(paths.root, paths.tasksFile))).file;
-  }
-  throw new WmError("the tasks file kept changing while wm tried to write it", { hint: "retry the command" });
+      }
+      const file = await fullFile(paths, cur, { ...options, create: true });
+      const task = make(skeletonOf(file.tasks));
+      file.tasks.push(task);
+      writeAll(paths, file);
+      return task;
+    },
+    options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs },
+  );
+}
+
+function skeletonOf(tasks: readonly Task[]): SkeletonNode[] {
+  return tasks.map((t, index) => {
+    const n: SkeletonNode = { id: t.id, status: t.status, type: t.type, depends_on: t.depends_on, index };
+    if (t.issue !== undefined) n.issue = t.issue;
+    if (t.parent !== undefined) n.parent = t.parent;
+    return n;
+  });
 }

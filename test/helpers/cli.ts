@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const WM_BIN = join(REPO_ROOT, "bin", "wm.js");
+export const WM_BIN = join(REPO_ROOT, "bin", "wm.cjs");
 
 const cleanups: string[] = [];
 

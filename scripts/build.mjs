@@ -1,16 +1,40 @@
-// Bundles src/ into one CommonJS file, dist/wm.cjs. Why CommonJS and one file: on Node 20 an ES module
-// entry costs ~5 ms more than `node -e 0` before any code runs, and each extra module file costs more
-// (docs/decisions/0004-build-and-startup.md). Our own code is inlined behind esbuild's lazy module
-// wrappers, so a command only runs the modules it uses; third-party packages (yaml, zod, ...) stay in
-// node_modules and are loaded on first use only.
-import { readFileSync, renameSync, rmSync } from "node:fs";
+// Bundles src/ into CommonJS: dist/wm.cjs (argv parsing, help, the command map) and one bundle per
+// command in dist/commands/, loaded with require() when that command runs. Why CommonJS, why one bundle per
+// command: on Node 20 an ES module entry costs ~5 ms before any code runs, and compiling code costs time
+// whether it runs or not, so `wm tasks ready` or a hook must compile only what it uses
+// (docs/decisions/0009-build-and-startup.md). Third-party packages (yaml, zod, ...) stay in node_modules
+// and load on first use.
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { build } from "esbuild";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+const root = new URL("..", import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 // Build beside dist/ and swap it in, so a test run reading dist/ meanwhile never sees it half-built.
-const tmp = `dist.${process.pid}.tmp`;
+const tmp = join(root, `dist.${process.pid}.tmp`);
+const commands = readdirSync(join(root, "src/cli/commands")).filter(
+  (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"),
+);
+
+// `import("./commands/x.js")` in the command map stays a separate bundle.
+const commandsExternal = {
+  name: "commands-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/.*\.js$/ }, (a) => ({
+      path: a.path.replace(/\.js$/, ".cjs"),
+      external: true,
+    }));
+  },
+};
+
 await build({
-  entryPoints: { wm: "src/cli/main.ts" },
+  entryPoints: [
+    { in: join(root, "src/cli/main.ts"), out: "wm" },
+    ...commands.map((f) => ({
+      in: join(root, "src/cli/commands", f),
+      out: `commands/${f.replace(/\.ts$/, "")}`,
+    })),
+  ],
   outdir: tmp,
   outExtension: { ".js": ".cjs" },
   bundle: true,
@@ -18,11 +42,26 @@ await build({
   platform: "node",
   target: "node20",
   packages: "external",
-  minify: true,
+  minify: process.env.WM_NO_MINIFY !== "1",
   legalComments: "none",
   define: { __WM_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__wm_import_meta_url" },
-  banner: { js: 'const __wm_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: 'const __wm_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [commandsExternal],
   logLevel: "warning",
 });
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
-renameSync(new URL(`../${tmp}`, import.meta.url), new URL("../dist", import.meta.url));
+
+// esbuild keeps a dynamic import() of an external module as import(), which in CommonJS goes through the
+// ES module loader (~5 ms). Every such target here is CommonJS (our command bundles) or ships CommonJS
+// (yaml, zod, ...), so require() it instead.
+const DYNAMIC_IMPORT = /\bimport\(("(?:\.\/commands\/[a-z0-9-]+\.cjs|[@a-z][a-z0-9@/._-]*)")\)/g;
+for (const file of ["wm.cjs", ...commands.map((f) => `commands/${f.replace(/\.ts$/, ".cjs")}`)]) {
+  const path = join(tmp, file);
+  const code = readFileSync(path, "utf8");
+  writeFileSync(
+    path,
+    code.replace(DYNAMIC_IMPORT, (_m, spec) => `Promise.resolve().then(()=>require(${spec}))`),
+  );
+}
+
+rmSync(join(root, "dist"), { recursive: true, force: true });
+renameSync(tmp, join(root, "dist"));

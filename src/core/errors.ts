@@ -4,8 +4,22 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-/** Something the user (or agent) can fix: the message says what is wrong, the hint what to do. */
+const BRAND = Symbol.for("wm.WmError");
+
+/**
+ * Something the user (or agent) can fix: the message says what is wrong, the hint what to do.
+ * `instanceof WmError` holds across bundles (each command is bundled on its own, with its own copy of this
+ * class): it checks a global brand rather than the prototype chain.
+ */
 export class WmError extends Error {
+  readonly [BRAND] = true;
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === WmError)
+      return (
+        typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
+      );
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
   readonly exitCode: number;
   readonly rule: string | undefined;
   readonly hint: string | undefined;

@@ -67,7 +67,8 @@ export function findCycles(index: TaskIndex<GraphNode>): string[][] {
     const enter = (id: string) => {
       state.set(id, 1);
       path.push(id);
-      iters.push((index.get(id)?.depends_on ?? [])[Symbol.iterator]());
+      // A dependency listed twice must not report the same back edge twice.
+      iters.push(new Set(index.get(id)?.depends_on ?? [])[Symbol.iterator]());
     };
     enter(root);
     while (iters.length > 0) {

@@ -1,8 +1,6 @@
 // Task use-cases: what `wm tasks ...`, the hooks and the MCP server all call. They return data and throw
 // WmError; they never print or exit.
 
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import type { Diagnostic } from "../core/diagnostics.js";
 import { RuleError, UsageError, WmError } from "../core/errors.js";
 import {
@@ -30,6 +28,7 @@ import {
   type TaskStatus,
   type TaskType,
 } from "../core/task.js";
+import { childProcess, crypto } from "../store/builtins.js";
 import type { SkeletonNode } from "../store/tasks-index.js";
 import { appendTask, mutateTasks, openTasks } from "../store/tasks-store.js";
 import { type Ctx, project } from "./context.js";
@@ -95,16 +94,20 @@ export async function createTask(ctx: Ctx, input: CreateInput): Promise<Task> {
   if (title === "") throw new UsageError("--title is required and must not be empty", { rule: "usage" });
   const type = parseType(input.type);
   const issue = input.issue === undefined ? undefined : parseIssue(input.issue);
-  return appendTask(project(ctx), (skeleton) => {
-    const ids = skeleton.map((t) => t.id);
+  return appendTask(project(ctx), (graph) => {
+    const ids = graph.ids;
     const taken = new Set(ids);
     const depends_on = [...new Set((input.dependsOn ?? []).map((d) => resolveId(ids, d)))];
     let parent: string | undefined;
     if (input.parent !== undefined && input.parent !== "none") parent = resolveId(ids, input.parent);
     else if (input.parent === undefined && type !== "epic" && issue !== undefined) {
       // The seed's lines carry no --parent: a task joins its issue's epic when there is exactly one.
-      const epics = skeleton.filter((t) => t.type === "epic" && t.issue === issue && isOpen(t.status));
-      if (epics.length === 1) parent = epics[0]!.id;
+      const epics: string[] = [];
+      for (let k = 0; k < ids.length; k++) {
+        if (graph.type(k) === "epic" && graph.issue(k) === issue && isOpen(graph.status(k)))
+          epics.push(ids[k]!);
+      }
+      if (epics.length === 1) parent = epics[0]!;
     }
     const now = ctx.now();
     const task: Task = {
@@ -299,7 +302,7 @@ function checkDone(file: TaskFile, task: Task, opts: DoneOptions, hasEvidence: b
 }
 
 function runEvidenceCommand(cwd: string, command: string, now: string): Evidence {
-  const r = spawnSync("sh", ["-c", command], {
+  const r = childProcess().spawnSync("sh", ["-c", command], {
     cwd,
     encoding: "buffer",
     maxBuffer: 256 * 1024 * 1024,
@@ -312,7 +315,7 @@ function runEvidenceCommand(cwd: string, command: string, now: string): Evidence
   const ev: Evidence = {
     command,
     exit_code: r.status ?? (r.signal ? 128 : 1),
-    output_sha256: createHash("sha256").update(output).digest("hex"),
+    output_sha256: crypto().createHash("sha256").update(output).digest("hex"),
     at: now,
   };
   if (tail.trim() !== "") ev.output_tail = tail;

@@ -1,21 +1,11 @@
 // A lock file beside the file it guards. Created with O_EXCL; holds {pid, host, token}. A lock whose
-// process is gone (same host) or that is old and empty is stale and is broken safely: it is renamed
-// away first and only deleted if it is still the stale lock that was seen, so a live lock taken in the
-// meantime is put back rather than lost.
+// process is gone (same host) or that is old and empty is stale and is broken safely: breakers take
+// turns through a guard lock and delete the lock only if it is still the stale one they saw, so a live
+// lock taken in the meantime is never touched.
 
-import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  linkSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
-import { hostname } from "node:os";
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { WmError } from "../core/errors.js";
+import { os, randomHex } from "./builtins.js";
 
 export interface LockOptions {
   /** How long to wait for a live holder before giving up, ms. */
@@ -65,30 +55,52 @@ export function isStale(
 ): boolean {
   const age = Date.now() - seen.mtimeMs;
   if (seen.info === null) return age > 2000; // empty or torn: its writer died between create and write
-  if (seen.info.host === hostname()) return !pidAlive(seen.info.pid);
+  if (seen.info.host === os().hostname()) return !pidAlive(seen.info.pid);
   return age > opts.foreignStaleMs;
 }
 
-export function breakStale(path: string, seenRaw: string): void {
-  const aside = `${path}.stale.${randomBytes(4).toString("hex")}`;
+/**
+ * Deletes the lock at `path` if it still is the stale lock `seenRaw`; true when it did. Breakers take turns
+ * through a guard, `<path>.break.lock` (an O_EXCL lock file itself), and only its holder deletes a lock
+ * that is not its own, after looking again. So a breaker that saw a stale lock a moment ago never deletes
+ * (or moves) a live lock taken since: with "rename it aside, put it back if it was live", a third process
+ * could take the lock while it was aside, and two writers would then hold it at once. A guard left by a
+ * killed breaker is stale like any lock, and the next breaker removes it.
+ */
+export function breakStale(path: string, seenRaw: string, options: LockOptions = {}): boolean {
+  const opts: Required<LockOptions> = { timeoutMs: 0, foreignStaleMs: options.foreignStaleMs ?? 120_000 };
+  const guard = `${path}.break.lock`;
+  let fd: number;
   try {
-    renameSync(path, aside);
+    fd = openSync(guard, "wx", 0o644);
   } catch {
-    return; // someone else broke it first
+    // Another process is breaking it at this moment (a few microseconds), or died doing so.
+    const g = readLock(guard);
+    if (g !== null && isStale(g, opts)) {
+      try {
+        unlinkSync(guard);
+      } catch {}
+    }
+    return false;
   }
-  let now = "";
+  const mine = JSON.stringify({ pid: process.pid, host: os().hostname(), token: randomHex(8) });
   try {
-    now = readFileSync(aside, "utf8");
-  } catch {}
-  if (now !== seenRaw) {
-    // We moved a live lock that was taken after we looked: put it back if the place is still free.
+    writeSync(fd, mine);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    const now = readLock(path);
+    if (now === null || now.raw !== seenRaw || !isStale(now, opts)) return false;
+    unlinkSync(path);
+    return true;
+  } catch {
+    return false;
+  } finally {
     try {
-      linkSync(aside, path);
+      if (readFileSync(guard, "utf8") === mine) unlinkSync(guard);
     } catch {}
   }
-  try {
-    unlinkSync(aside);
-  } catch {}
 }
 
 export interface HeldLock {
@@ -103,7 +115,7 @@ export function acquireLock(path: string, options: LockOptions = {}): HeldLock {
     foreignStaleMs: options.foreignStaleMs ?? 120_000,
   };
   const lockPath = `${path}.lock`;
-  const me: LockInfo = { pid: process.pid, host: hostname(), token: randomBytes(8).toString("hex") };
+  const me: LockInfo = { pid: process.pid, host: os().hostname(), token: randomHex(8) };
   const mine = JSON.stringify(me);
   const start = Date.now();
   let delay = 2;
@@ -128,10 +140,7 @@ export function acquireLock(path: string, options: LockOptions = {}): HeldLock {
       return { lockPath, content: mine };
     }
     const seen = readLock(lockPath);
-    if (seen !== null && isStale(seen, opts)) {
-      breakStale(lockPath, seen.raw);
-      continue;
-    }
+    if (seen !== null && isStale(seen, opts) && breakStale(lockPath, seen.raw, opts)) continue;
     if (Date.now() - start > opts.timeoutMs) {
       const who = seen?.info ? ` (held by pid ${seen.info.pid} on ${seen.info.host})` : "";
       throw new WmError(`timed out after ${opts.timeoutMs} ms waiting for the lock ${lockPath}${who}`, {

@@ -1,7 +1,7 @@
 // A derived, git-ignored index of .wm/tasks.yaml in .wm/cache/, so that hot commands (hooks,
 // `wm tasks ready`, `wm tasks list --issue N`, `wm tasks create`) never parse 10,000 tasks of YAML and
 // read little more than what they print. The YAML is always the truth: deleting .wm/cache/ costs one
-// slow read. See docs/decisions/0003-tasks-store.md.
+// slow read. See docs/decisions/0008-tasks-index.md.
 //
 // .wm/cache/tasks.body  "<gen>\n" then one JSON line per task, in file order. Appends only, until the
 //                       next full rebuild, which writes a new generation.
@@ -12,10 +12,10 @@
 //   nodes: the graph skeleton (id, status, type, issue, parent, dependencies), read only by commands
 //          that need the whole graph (create, to resolve ids and keep `ready` up to date).
 
-import { randomBytes } from "node:crypto";
 import {
   appendFileSync,
   closeSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -26,22 +26,61 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { crc32 } from "node:zlib";
 import { type GraphNode, readyTasks } from "../core/graph.js";
 import type { Task, TaskFile, TaskStatus, TaskType } from "../core/task.js";
+import { randomHex } from "./builtins.js";
 import type { ProjectPaths } from "./paths.js";
 
-const MAGIC = "WMIDX2 ";
+const MAGIC = "WMIDX3 ";
 const PREFIX_LEN = MAGIC.length + 11;
 
-/** [id, status, type, issue or 0, parent or 0, depends_on or 0] */
-export type NodeTuple = [string, TaskStatus, TaskType, number, string | 0, string[] | 0];
+/**
+ * The graph skeleton, one column per field, so that reading it costs a few long strings rather than
+ * 10,000 small objects. Task k is line k of `ids`, `parent`, `deps` (comma-separated) and char k of `st`, `ty`.
+ */
+export interface Columns {
+  ids: string;
+  st: string;
+  ty: string;
+  issue: number[];
+  parent: string;
+  deps: string;
+}
+
+const ST: Record<TaskStatus, string> = {
+  pending: "p",
+  in_progress: "i",
+  blocked: "b",
+  done: "d",
+  cancelled: "c",
+};
+const TY: Record<TaskType, string> = {
+  epic: "e",
+  impl: "i",
+  verify: "v",
+  test: "t",
+  review: "r",
+  task: "k",
+  bug: "g",
+  chore: "c",
+};
+const ST_OF = Object.fromEntries(Object.entries(ST).map(([k, v]) => [v, k])) as Record<string, TaskStatus>;
+const TY_OF = Object.fromEntries(Object.entries(TY).map(([k, v]) => [v, k])) as Record<string, TaskType>;
+
+/** What `wm tasks create` needs to know of the graph, without materialising every task. */
+export interface GraphView {
+  readonly ids: readonly string[];
+  status(k: number): TaskStatus;
+  type(k: number): TaskType;
+  issue(k: number): number | undefined;
+}
 
 export interface IndexMeta {
-  v: 2;
+  v: 3;
   key: string;
   size: number;
-  crc: number;
+  /** The last bytes of tasks.yaml (hex): a writer checks them besides the stat key. */
+  tail: string;
   gen: string;
   canonical: boolean;
   count: number;
@@ -75,34 +114,58 @@ export function fileKey(path: string): { key: string; size: number } | null {
   }
 }
 
-export function contentCrc(data: string | Buffer): number {
-  return crc32(data);
+export const TAIL_BYTES = 64;
+
+/** The tail of the file's bytes as recorded in the index. */
+export function tailOf(data: Buffer): string {
+  return data.subarray(Math.max(0, data.length - TAIL_BYTES)).toString("hex");
 }
 
-export function tupleOf(t: Task): NodeTuple {
-  return [t.id, t.status, t.type, t.issue ?? 0, t.parent ?? 0, t.depends_on.length === 0 ? 0 : t.depends_on];
+export function columnsOf(tasks: readonly Task[]): Columns {
+  let st = "";
+  let ty = "";
+  const issue = new Array<number>(tasks.length);
+  for (let k = 0; k < tasks.length; k++) {
+    const t = tasks[k]!;
+    st += ST[t.status];
+    ty += TY[t.type];
+    issue[k] = t.issue ?? 0;
+  }
+  return {
+    ids: tasks.map((t) => t.id).join("\n"),
+    st,
+    ty,
+    issue,
+    parent: tasks.map((t) => t.parent ?? "").join("\n"),
+    deps: tasks.map((t) => t.depends_on.join(",")).join("\n"),
+  };
 }
 
-export function nodeOf(tuple: NodeTuple, index: number): SkeletonNode {
-  const [id, status, type, issue, parent, deps] = tuple;
-  const n: SkeletonNode = { id, status, type, depends_on: deps === 0 ? [] : deps, index };
-  if (issue !== 0) n.issue = issue;
-  if (parent !== 0) n.parent = parent;
-  return n;
+function appendColumns(c: Columns, t: Task, first: boolean): Columns {
+  const sep = first ? "" : "\n";
+  return {
+    ids: c.ids + sep + t.id,
+    st: c.st + ST[t.status],
+    ty: c.ty + TY[t.type],
+    issue: [...c.issue, t.issue ?? 0],
+    parent: c.parent + sep + (t.parent ?? ""),
+    deps: c.deps + sep + t.depends_on.join(","),
+  };
 }
 
-/** An open index: meta always, nodes and body on demand. */
+/** An open index: meta always, the skeleton columns and the body on demand. */
 export class TasksIndex {
   private body: Buffer | null = null;
-  private nodeTuples: NodeTuple[] | null;
+  private cols: Columns | null;
+  private idList: string[] | null = null;
 
   constructor(
     readonly meta: IndexMeta,
     private readonly paths: ProjectPaths | null,
-    private readonly nodesText: string | null,
-    preset?: { nodes: NodeTuple[]; body: Buffer },
+    private readonly columnsRaw: Buffer | null,
+    preset?: { columns: Columns; body: Buffer },
   ) {
-    this.nodeTuples = preset?.nodes ?? null;
+    this.cols = preset?.columns ?? null;
     if (preset) this.body = preset.body;
   }
 
@@ -110,21 +173,81 @@ export class TasksIndex {
     return this.meta.count;
   }
 
-  nodes(): NodeTuple[] {
-    if (this.nodeTuples === null) this.nodeTuples = JSON.parse(this.nodesText ?? "[]") as NodeTuple[];
-    return this.nodeTuples;
+  columns(): Columns {
+    if (this.cols === null) this.cols = JSON.parse(this.columnsRaw?.toString("utf8") ?? "null") as Columns;
+    return this.cols;
+  }
+
+  ids(): string[] {
+    if (this.idList === null) this.idList = this.count === 0 ? [] : this.columns().ids.split("\n");
+    return this.idList;
+  }
+
+  view(): GraphView {
+    const c = this.columns();
+    return {
+      ids: this.ids(),
+      status: (k) => ST_OF[c.st[k]!]!,
+      type: (k) => TY_OF[c.ty[k]!]!,
+      issue: (k) => (c.issue[k] === 0 ? undefined : c.issue[k]),
+    };
   }
 
   skeleton(): SkeletonNode[] {
-    return this.nodes().map(nodeOf);
+    const c = this.columns();
+    const ids = this.ids();
+    const parents = c.parent.split("\n");
+    const deps = c.deps.split("\n");
+    const out = new Array<SkeletonNode>(ids.length);
+    for (let k = 0; k < ids.length; k++) {
+      const n: SkeletonNode = {
+        id: ids[k]!,
+        status: ST_OF[c.st[k]!]!,
+        type: TY_OF[c.ty[k]!]!,
+        depends_on: deps[k] ? deps[k]!.split(",") : [],
+        index: k,
+      };
+      if (c.issue[k] !== 0) n.issue = c.issue[k]!;
+      if (parents[k]) n.parent = parents[k]!;
+      out[k] = n;
+    }
+    return out;
   }
 
-  /** The body bytes (read on first use). */
+  private fd: number | null = null;
+
+  /** The body file, opened once and checked to be the generation this index describes. */
+  private bodyFd(): number {
+    if (this.fd === null) {
+      const fd = openSync(join(cacheDir(this.paths!), "tasks.body"), "r");
+      const head = Buffer.alloc(this.meta.gen.length + 1);
+      readSync(fd, head, 0, head.length, 0);
+      if (head.toString("latin1") !== `${this.meta.gen}\n`) {
+        closeSync(fd);
+        throw new StaleIndex();
+      }
+      this.fd = fd;
+    }
+    return this.fd;
+  }
+
+  /** Checks that the body is there and belongs to this index (throws StaleIndex otherwise). */
+  check(): void {
+    if (this.body === null) this.bodyFd();
+  }
+
+  /** The whole body (read on first use). */
   bodyBuf(): Buffer {
     if (this.body === null) {
-      const buf = readFileSync(join(cacheDir(this.paths!), "tasks.body"));
-      const nl = buf.indexOf(10);
-      if (nl < 0 || buf.toString("latin1", 0, nl) !== this.meta.gen) throw new StaleIndex();
+      const fd = this.bodyFd();
+      const size = fstatSync(fd).size;
+      const buf = Buffer.alloc(size);
+      let off = 0;
+      while (off < size) {
+        const n = readSync(fd, buf, off, size - off, off);
+        if (n === 0) break;
+        off += n;
+      }
       this.body = buf;
     }
     return this.body;
@@ -132,7 +255,12 @@ export class TasksIndex {
 
   task(k: number): Task {
     const l = this.meta.lines;
-    return JSON.parse(this.bodyBuf().toString("utf8", l[2 * k]!, l[2 * k + 1]!)) as Task;
+    const start = l[2 * k]!;
+    const end = l[2 * k + 1]!;
+    if (this.body !== null) return JSON.parse(this.body.toString("utf8", start, end)) as Task;
+    const buf = Buffer.alloc(end - start);
+    readSync(this.bodyFd(), buf, 0, buf.length, start);
+    return JSON.parse(buf.toString("utf8")) as Task;
   }
 
   tasks(indices: readonly number[]): Task[] {
@@ -140,6 +268,7 @@ export class TasksIndex {
   }
 
   all(): Task[] {
+    this.bodyBuf();
     const out = new Array<Task>(this.count);
     for (let k = 0; k < this.count; k++) out[k] = this.task(k);
     return out;
@@ -179,10 +308,11 @@ function addToRuns(runs: Record<string, number[]>, issue: number, k: number): vo
 export function buildIndex(
   file: TaskFile,
   key: { key: string; size: number },
-  crc: number,
+  tail: string,
   canonical: boolean,
 ): TasksIndex {
-  const gen = randomBytes(6).toString("hex");
+  const gen = randomHex(6);
+  const indexOfTask = new Map(file.tasks.map((t, k) => [t, k]));
   const parts: string[] = [gen];
   const lines: number[] = [];
   let pos = gen.length + 1;
@@ -194,23 +324,22 @@ export function buildIndex(
     pos += len + 1;
   }
   const body = Buffer.from(`${parts.join("\n")}\n`, "utf8");
-  const nodes = file.tasks.map(tupleOf);
-  const skeleton = nodes.map(nodeOf);
+  const columns = columnsOf(file.tasks);
   const lastTask = file.tasks[file.tasks.length - 1];
   const meta: IndexMeta = {
-    v: 2,
+    v: 3,
     key: key.key,
     size: key.size,
-    crc,
+    tail,
     gen,
     canonical,
     count: file.tasks.length,
     lines,
-    ready: readyTasks(skeleton).map((n) => n.index),
+    ready: readyTasks(file.tasks).map((t) => indexOfTask.get(t)!),
     issues: issueRuns(file.tasks),
     last: lastTask ? [lastTask.created, lastTask.id] : null,
   };
-  return new TasksIndex(meta, null, null, { nodes, body });
+  return new TasksIndex(meta, null, null, { columns, body });
 }
 
 /**
@@ -221,27 +350,27 @@ export function appendedMeta(
   index: TasksIndex,
   task: Task,
   key: { key: string; size: number },
-  crc: number,
+  tail: string,
   bodyEnd: number,
-): { meta: IndexMeta; nodes: NodeTuple[]; line: string } {
+): { meta: IndexMeta; columns: Columns; line: string } {
   const old = index.meta;
-  const nodes = [...index.nodes(), tupleOf(task)];
   const k = old.count;
   const json = JSON.stringify(task);
   const len = Buffer.byteLength(json, "utf8");
   const issues = structuredClone(old.issues);
   if (task.issue !== undefined) addToRuns(issues, task.issue, k);
   // Readiness changes only for the new task (it is pending) and its parent (an epic with a new open child
-  // is no longer ready to close). Its dependents: none yet.
-  const status = new Map<string, TaskStatus>();
-  for (const n of nodes) status.set(n[0], n[1]);
+  // is no longer ready to close). It has no dependents yet.
+  const ids = index.ids();
+  const view = index.view();
   const depsResolved = task.depends_on.every((d) => {
-    const s = status.get(d);
+    const at = ids.indexOf(d);
+    const s = at < 0 ? undefined : view.status(at);
     return s === "done" || s === "cancelled";
   });
   let ready = old.ready;
   if (task.parent !== undefined) {
-    const p = nodes.findIndex((n) => n[0] === task.parent);
+    const p = ids.indexOf(task.parent);
     ready = ready.filter((r) => r !== p);
   }
   if (task.status === "pending" && depsResolved) ready = [...ready, k];
@@ -249,14 +378,14 @@ export function appendedMeta(
     ...old,
     key: key.key,
     size: key.size,
-    crc,
+    tail,
     count: k + 1,
     lines: [...old.lines, bodyEnd, bodyEnd + len],
     ready,
     issues,
     last: [task.created, task.id],
   };
-  return { meta, nodes, line: `${json}\n` };
+  return { meta, columns: appendColumns(index.columns(), task, k === 0), line: `${json}\n` };
 }
 
 /** Reads the index if it describes the current tasks.yaml (by stat key); null otherwise. */
@@ -278,8 +407,8 @@ export function readIndex(paths: ProjectPaths, current: { key: string } | null):
     const rest = Buffer.alloc(size - PREFIX_LEN);
     if (readSync(fd, rest, 0, rest.length, PREFIX_LEN) !== rest.length) return null;
     const meta = JSON.parse(rest.toString("utf8", 0, len)) as IndexMeta;
-    if (meta.v !== 2 || meta.key !== current.key || meta.lines.length !== 2 * meta.count) return null;
-    return new TasksIndex(meta, paths, rest.toString("utf8", len + 1));
+    if (meta.v !== 3 || meta.key !== current.key || meta.lines.length !== 2 * meta.count) return null;
+    return new TasksIndex(meta, paths, rest.subarray(len + 1));
   } catch {
     return null;
   } finally {
@@ -287,13 +416,13 @@ export function readIndex(paths: ProjectPaths, current: { key: string } | null):
   }
 }
 
-function writeIdx(paths: ProjectPaths, meta: IndexMeta, nodes: NodeTuple[]): void {
+function writeIdx(paths: ProjectPaths, meta: IndexMeta, columns: Columns): void {
   const dir = cacheDir(paths);
   const metaBuf = Buffer.from(JSON.stringify(meta), "utf8");
   const content = Buffer.concat([
     Buffer.from(`${MAGIC}${String(metaBuf.length).padStart(10, "0")}\n`, "latin1"),
     metaBuf,
-    Buffer.from(`\n${JSON.stringify(nodes)}\n`, "utf8"),
+    Buffer.from(`\n${JSON.stringify(columns)}\n`, "utf8"),
   ]);
   const tmp = join(dir, `tasks.idx.${process.pid}.tmp`);
   writeFileSync(tmp, content);
@@ -316,7 +445,7 @@ export function writeIndex(paths: ProjectPaths, index: TasksIndex, body: Buffer)
     const tmp = join(dir, `tasks.body.${process.pid}.tmp`);
     writeFileSync(tmp, body);
     renameSync(tmp, join(dir, "tasks.body"));
-    writeIdx(paths, index.meta, index.nodes());
+    writeIdx(paths, index.meta, index.columns());
   } catch {
     for (const f of [`tasks.body.${process.pid}.tmp`, `tasks.idx.${process.pid}.tmp`]) {
       try {
@@ -332,7 +461,7 @@ export function appendToIndex(
   index: TasksIndex,
   task: Task,
   key: { key: string; size: number },
-  crc: number,
+  tail: string,
 ): void {
   const bodyPath = join(cacheDir(paths), "tasks.body");
   try {
@@ -345,9 +474,9 @@ export function appendToIndex(
     }
     if (head.toString("latin1") !== `${index.meta.gen}\n`) throw new StaleIndex();
     const end = statSync(bodyPath).size;
-    const { meta, nodes, line } = appendedMeta(index, task, key, crc, end);
+    const { meta, columns, line } = appendedMeta(index, task, key, tail, end);
     appendFileSync(bodyPath, line);
-    writeIdx(paths, meta, nodes);
+    writeIdx(paths, meta, columns);
   } catch {
     // A stale or unwritable cache is simply rebuilt by the next reader.
     try {

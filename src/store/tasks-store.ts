@@ -3,23 +3,24 @@
 // file, through an atomic replace. A file that does not parse is reported with file:line:col and never
 // written over.
 
-import { mkdirSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync } from "node:fs";
 import { relative } from "node:path";
 import { WmError } from "../core/errors.js";
 import { canonicalTask, compareTasks, type Task, type TaskFile } from "../core/task.js";
 import { emitTask, emitTaskFile, parseCanonical } from "../core/tasks-format.js";
-import { writeFileAtomic } from "./atomic.js";
+import { appendFileAtomic, writeFileAtomic } from "./atomic.js";
 import { withLockAsync } from "./lock.js";
 import type { ProjectPaths } from "./paths.js";
 import {
   appendToIndex,
   buildIndex,
-  contentCrc,
   fileKey,
+  type GraphView,
   readIndex,
-  type SkeletonNode,
   StaleIndex,
+  TAIL_BYTES,
   type TasksIndex,
+  tailOf,
   writeIndex,
 } from "./tasks-index.js";
 import { firstSyntaxError, locateIssue } from "./yaml-errors.js";
@@ -112,37 +113,34 @@ function display(paths: ProjectPaths): string {
   return relative(paths.root, paths.tasksFile) || paths.tasksFile;
 }
 
-const EMPTY = buildIndex({ version: 1, tasks: [] }, { key: "", size: 0 }, 0, true);
+const empty = () => buildIndex({ version: 1, tasks: [] }, { key: "", size: 0 }, "", true);
 
 /**
  * The index of the current tasks file: read from .wm/cache when it matches the file, rebuilt (and
  * saved) otherwise. This is the read path of every command; it never writes tasks.yaml.
  */
 export async function openTasks(paths: ProjectPaths): Promise<TasksIndex> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const before = fileKey(paths.tasksFile);
-    if (before === null) return EMPTY;
-    const cached = readIndex(paths, before);
-    if (cached !== null) {
-      try {
-        cached.bodyBuf();
-        return cached;
-      } catch (err) {
-        if (!(err instanceof StaleIndex)) throw err;
-        continue; // rebuilt under our feet: look again
-      }
+  const before = fileKey(paths.tasksFile);
+  if (before === null) return empty();
+  const cached = readIndex(paths, before);
+  if (cached !== null) {
+    try {
+      cached.check();
+      return cached;
+    } catch (err) {
+      if (!(err instanceof StaleIndex)) throw err;
+      // The body belongs to another generation (rebuilt meanwhile, or damaged): rebuild from the YAML.
     }
-    const buf = readBuf(paths.tasksFile);
-    if (buf === null) return EMPTY;
-    const text = buf.toString("utf8");
-    const fast = parseCanonical(text);
-    const file = fast ?? (await parseTasksSlow(text, display(paths)));
-    const index = buildIndex(file, before, contentCrc(buf), fast !== null);
-    // Save it only if the file did not change while we read it.
-    if (fileKey(paths.tasksFile)?.key === before.key) writeIndex(paths, index, index.bodyBuf());
-    return index;
   }
-  throw new WmError("the task index kept changing while wm read it", { hint: "retry the command" });
+  const buf = readBuf(paths.tasksFile);
+  if (buf === null) return empty();
+  const text = buf.toString("utf8");
+  const fast = parseCanonical(text);
+  const file = fast ?? (await parseTasksSlow(text, display(paths)));
+  const index = buildIndex(file, before, tailOf(buf), fast !== null);
+  // Save it only if the file did not change while we read it.
+  if (fileKey(paths.tasksFile)?.key === before.key) writeIndex(paths, index, index.bodyBuf());
+  return index;
 }
 
 function readBuf(path: string): Buffer | null {
@@ -161,28 +159,50 @@ export interface MutateOptions {
 }
 
 interface Current {
-  buf: Buffer | null;
+  exists: boolean;
+  /** The index, when it provably describes the file (stat key and the recorded tail bytes match). */
   index: TasksIndex | null;
+  /** The file's bytes, read only when there is no usable index. */
+  buf: Buffer | null;
 }
 
-/** Inside the lock: the file's bytes, and the index if it provably describes exactly those bytes. */
+/** Inside the lock: the index if it matches the file, else the file's bytes. */
 function current(paths: ProjectPaths): Current {
   const key = fileKey(paths.tasksFile);
-  const buf = readBuf(paths.tasksFile);
-  if (buf === null || key === null) return { buf, index: null };
+  if (key === null) return { exists: false, index: null, buf: null };
   const index = readIndex(paths, key);
-  if (index === null || index.meta.crc !== contentCrc(buf) || index.meta.size !== buf.length)
-    return { buf, index: null };
-  try {
-    index.bodyBuf();
-  } catch {
-    return { buf, index: null };
+  if (
+    index !== null &&
+    index.meta.size === key.size &&
+    readTail(paths.tasksFile, key.size) === index.meta.tail
+  ) {
+    try {
+      index.check();
+      return { exists: true, index, buf: null };
+    } catch {}
   }
-  return { buf, index };
+  const buf = readBuf(paths.tasksFile);
+  return { exists: buf !== null, index: null, buf };
+}
+
+function readTail(path: string, size: number): string | null {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const n = Math.min(size, TAIL_BYTES);
+      const b = Buffer.alloc(n);
+      readSync(fd, b, 0, n, size - n);
+      return b.toString("hex");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 async function fullFile(paths: ProjectPaths, cur: Current, options: MutateOptions): Promise<TaskFile> {
-  if (cur.buf === null) {
+  if (!cur.exists) {
     if (!options.create) {
       throw new WmError(`${display(paths)} does not exist yet`, {
         hint: "create a task first with `wm tasks create --title=... --type=...`, or run `wm init`",
@@ -191,7 +211,7 @@ async function fullFile(paths: ProjectPaths, cur: Current, options: MutateOption
     return { version: 1, tasks: [] };
   }
   if (cur.index !== null) return { version: 1, tasks: cur.index.all() };
-  return (await parseTasksText(cur.buf.toString("utf8"), display(paths))).file;
+  return (await parseTasksText((cur.buf ?? Buffer.alloc(0)).toString("utf8"), display(paths))).file;
 }
 
 function writeAll(paths: ProjectPaths, file: TaskFile): void {
@@ -200,7 +220,7 @@ function writeAll(paths: ProjectPaths, file: TaskFile): void {
   writeFileAtomic(paths.tasksFile, text);
   const key = fileKey(paths.tasksFile);
   if (key !== null) {
-    const index = buildIndex(file, key, contentCrc(text), true);
+    const index = buildIndex(file, key, tailOf(Buffer.from(text.slice(-TAIL_BYTES), "utf8")), true);
     writeIndex(paths, index, index.bodyBuf());
   }
 }
@@ -235,7 +255,7 @@ export async function mutateTasks<T>(
  */
 export async function appendTask(
   paths: ProjectPaths,
-  make: (skeleton: SkeletonNode[]) => Task,
+  make: (graph: GraphView) => Task,
   options: MutateOptions = {},
 ): Promise<Task> {
   mkdirSync(paths.wmDir, { recursive: true });
@@ -244,26 +264,21 @@ export async function appendTask(
     async () => {
       const cur = current(paths);
       const idx = cur.index;
-      const buf = cur.buf;
-      if (
-        idx !== null &&
-        buf !== null &&
-        idx.meta.canonical &&
-        idx.meta.last !== null &&
-        buf[buf.length - 1] === 0x0a
-      ) {
-        const task = make(idx.skeleton());
+      if (idx !== null && idx.meta.canonical && idx.meta.last !== null && idx.meta.tail.endsWith("0a")) {
+        const task = make(idx.view());
         const [lastCreated, lastId] = idx.meta.last;
         if (lastCreated < task.created || (lastCreated === task.created && lastId < task.id)) {
-          const next = Buffer.concat([buf, Buffer.from(`\n${emitTask(task)}\n`, "utf8")]);
-          writeFileAtomic(paths.tasksFile, next);
+          // The common case: the newest task goes last, so its block is appended to a copy of the file.
+          const block = Buffer.from(`\n${emitTask(task)}\n`, "utf8");
+          appendFileAtomic(paths.tasksFile, block);
           const key = fileKey(paths.tasksFile);
-          if (key !== null) appendToIndex(paths, idx, task, key, contentCrc(next));
+          const tail = tailOf(Buffer.concat([Buffer.from(idx.meta.tail, "hex"), block]));
+          if (key !== null) appendToIndex(paths, idx, task, key, tail);
           return task;
         }
       }
       const file = await fullFile(paths, cur, { ...options, create: true });
-      const task = make(skeletonOf(file.tasks));
+      const task = make(viewOf(file.tasks));
       file.tasks.push(task);
       writeAll(paths, file);
       return task;
@@ -272,11 +287,11 @@ export async function appendTask(
   );
 }
 
-function skeletonOf(tasks: readonly Task[]): SkeletonNode[] {
-  return tasks.map((t, index) => {
-    const n: SkeletonNode = { id: t.id, status: t.status, type: t.type, depends_on: t.depends_on, index };
-    if (t.issue !== undefined) n.issue = t.issue;
-    if (t.parent !== undefined) n.parent = t.parent;
-    return n;
-  });
+function viewOf(tasks: readonly Task[]): GraphView {
+  return {
+    ids: tasks.map((t) => t.id),
+    status: (k) => tasks[k]!.status,
+    type: (k) => tasks[k]!.type,
+    issue: (k) => tasks[k]!.issue,
+  };
 }

@@ -1,0 +1,16 @@
+// Node built-ins that hot paths must not pay for unless they use them: loading crypto, zlib or
+// child_process costs a few milliseconds each, and `wm tasks ready` or a hook has only a few to spend.
+
+import { createRequire } from "node:module";
+
+const req = createRequire(import.meta.url);
+
+export const crypto = (): typeof import("node:crypto") => req("node:crypto");
+export const zlib = (): typeof import("node:zlib") => req("node:zlib");
+export const childProcess = (): typeof import("node:child_process") => req("node:child_process");
+export const os = (): typeof import("node:os") => req("node:os");
+
+/** Random bytes as hex, for temp-file names, lock tokens and generations. */
+export function randomHex(bytes: number): string {
+  return crypto().randomBytes(bytes).toString("hex");
+}

@@ -13,6 +13,7 @@ const BRAND = Symbol.for("wm.WmError");
  */
 export class WmError extends Error {
   readonly [BRAND] = true;
+  // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on (a subclass or WmError)
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this === WmError)
       return (

@@ -201,13 +201,15 @@ function readTail(path: string, size: number): string | null {
   }
 }
 
+function doesNotExist(paths: ProjectPaths): WmError {
+  return new WmError(`${display(paths)} does not exist yet`, {
+    hint: "create a task first with `wm tasks create --title=... --type=...`, or run `wm init`",
+  });
+}
+
 async function fullFile(paths: ProjectPaths, cur: Current, options: MutateOptions): Promise<TaskFile> {
   if (!cur.exists) {
-    if (!options.create) {
-      throw new WmError(`${display(paths)} does not exist yet`, {
-        hint: "create a task first with `wm tasks create --title=... --type=...`, or run `wm init`",
-      });
-    }
+    if (!options.create) throw doesNotExist(paths);
     return { version: 1, tasks: [] };
   }
   if (cur.index !== null) return { version: 1, tasks: cur.index.all() };
@@ -234,7 +236,9 @@ export async function mutateTasks<T>(
   change: (file: TaskFile) => T,
   options: MutateOptions = {},
 ): Promise<T> {
-  mkdirSync(paths.wmDir, { recursive: true });
+  // A refused write changes nothing: not even an empty .wm/ for the lock.
+  if (options.create) mkdirSync(paths.wmDir, { recursive: true });
+  else if (fileKey(paths.tasksFile) === null) throw doesNotExist(paths);
   return withLockAsync(
     paths.tasksFile,
     async () => {

@@ -27,6 +27,21 @@ const commandsExternal = {
   },
 };
 
+// The spec checker's ES-module-only packages (remark, secretlint) are bundled into the commands that use
+// them: require() of an ES module needs Node >= 20.19, and their ~100 small modules load slower than one
+// bundle (docs/decisions/0006-spec-check-dependencies.md). Every other package stays external.
+const BUNDLED = /^(unified|remark-parse|remark-gfm|@secretlint\/)/;
+const externals = {
+  name: "externals",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (a) =>
+      BUNDLED.test(a.path) || a.importer.includes("/node_modules/")
+        ? undefined
+        : { path: a.path, external: true },
+    );
+  },
+};
+
 await build({
   entryPoints: [
     { in: join(root, "src/cli/main.ts"), out: "wm" },
@@ -41,12 +56,11 @@ await build({
   format: "cjs",
   platform: "node",
   target: "node20",
-  packages: "external",
   minify: process.env.WM_NO_MINIFY !== "1",
   legalComments: "none",
   define: { __WM_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__wm_import_meta_url" },
   banner: { js: 'const __wm_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [commandsExternal],
+  plugins: [commandsExternal, externals],
   logLevel: "warning",
 });
 

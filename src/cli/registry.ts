@@ -62,6 +62,19 @@ export const COMMANDS: Record<string, Entry> = {
     summary: "draw the dependency graph (ascii, mermaid, dot, json)",
     load: () => import("./commands/tasks-graph.js"),
   },
+  "spec check": {
+    summary:
+      "check specs against the repository: unfilled fields, missing paths, bad commits, secrets, SQL/bash syntax",
+    load: () => import("./commands/spec-check.js"),
+  },
+  "spec new": {
+    summary: "write a planning spec from a template, filled from the issue",
+    load: () => import("./commands/spec-new.js"),
+  },
+  "spec tasks": {
+    summary: "import a spec's Task Breakdown into the task graph",
+    load: () => import("./commands/spec-tasks.js"),
+  },
   "templates list": {
     summary: "list the planning templates, built-in and project overrides",
     load: () => import("./commands/templates-list.js"),
@@ -70,6 +83,12 @@ export const COMMANDS: Record<string, Entry> = {
     summary: "print a planning template",
     load: () => import("./commands/templates-show.js"),
   },
+  "issue create": {
+    summary: "create a local issue (.wm/issues/); prints its number",
+    load: () => import("./commands/issue-create.js"),
+  },
+  "issue show": { summary: "show one issue", load: () => import("./commands/issue-show.js") },
+  "issue list": { summary: "list issues", load: () => import("./commands/issue-list.js") },
   "merge-driver": {
     summary: "three-way merge of .wm/tasks.yaml by task id (called by git)",
     load: () => import("./commands/merge-driver.js"),

@@ -1,3 +1,4 @@
+import { TASKS_CREATE_OPTIONS } from "../../core/task-options.js";
 import { createTask } from "../../services/tasks.js";
 import { type Command, list, str } from "../command.js";
 
@@ -8,25 +9,7 @@ const command: Command = {
     "Prints the new task's id alone on stdout, so `id=$(wm tasks create ...)` works.\n" +
     "Without --parent, a task for an issue joins that issue's epic when there is exactly one open epic for it\n" +
     "(--parent=none to opt out). Creates .wm/tasks.yaml when it does not exist yet.",
-  options: {
-    title: { type: "string", arg: "TITLE", description: "what the task is (required)" },
-    type: {
-      type: "string",
-      arg: "TYPE",
-      description: "epic, impl, verify, test, review, task, bug or chore (default task)",
-    },
-    issue: { type: "string", arg: "N", description: "the issue number it belongs to (239, #239 or GH#239)" },
-    "depends-on": {
-      type: "string",
-      arg: "ID[,ID]",
-      multiple: true,
-      description: "ids (or unique prefixes) that must be done first",
-    },
-    parent: { type: "string", arg: "ID", description: "the epic this task belongs to (none: no parent)" },
-    phase: { type: "string", arg: "PHASE", description: "a phase label, e.g. p1 or BASELINE" },
-    description: { type: "string", arg: "TEXT", description: "longer text" },
-    session: { type: "string", arg: "ID", description: "the agent session that owns the task" },
-  },
+  options: TASKS_CREATE_OPTIONS,
   examples: [
     'wm tasks create --title="GH#239: Infrastructure upgrade" --type=epic --issue=239',
     'wm tasks create --title="GH#239: Analyze current infrastructure" --type=impl --issue=239',

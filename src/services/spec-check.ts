@@ -1,0 +1,169 @@
+// `wm spec check`: reads the named specs (refusing what is not a text spec inside the repository),
+// indexes the repository once, runs the spec rules and scores completeness. Returns data; the CLI renders.
+
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { Diagnostic } from "../core/diagnostics.js";
+import { hasErrors } from "../core/diagnostics.js";
+import { UsageError, WmError } from "../core/errors.js";
+import { checkModel } from "../core/spec/check.js";
+import { parseSpec } from "../core/spec/parse.js";
+import type { CheckEnv } from "../core/spec/repo.js";
+import { commitMentions } from "../core/spec/rules/unknown-commit.js";
+import { TASKS_CREATE_OPTIONS } from "../core/task-options.js";
+import { loadConfig } from "../store/config-store.js";
+import { RepoIndex } from "../store/repo-index.js";
+import { type Ctx, project } from "./context.js";
+import { specTools } from "./spec-tools.js";
+import { parseIssue, parseType } from "./tasks.js";
+
+/** Specs bigger than this are refused: a planning spec is a few hundred lines. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+export const DEFAULT_MIN_SCORE = 75;
+
+export interface SpecCheckOptions {
+  files: string[];
+  issue?: string;
+  minScore?: number;
+}
+
+export interface SpecFileResult {
+  /** Repository-relative POSIX path. */
+  file: string;
+  score: number;
+  findings: Diagnostic[];
+}
+
+export interface SpecCheckResult {
+  files: SpecFileResult[];
+  minScore: number;
+  /** No error finding and every score at or above the gate. */
+  ok: boolean;
+}
+
+function posix(p: string): string {
+  return p.split(sep).join("/");
+}
+
+function inside(root: string, abs: string): boolean {
+  const rel = relative(root, abs);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/** Reads one spec, refusing anything that is not a readable UTF-8 text file inside the repository. */
+export function readSpec(
+  realRoot: string,
+  cwd: string,
+  input: string,
+): { abs: string; rel: string; text: string } {
+  const abs = resolve(cwd, input);
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch {
+    throw new WmError(`${input}: no such file`, {
+      rule: "spec/input",
+      hint: "name a spec file, e.g. planning/specs/239-*.md, or use --issue N",
+    });
+  }
+  if (!inside(realRoot, real)) {
+    throw new WmError(`${input} is outside the repository (${realRoot})`, {
+      rule: "spec/input",
+      hint: "wm spec check reads specs inside the repository only; copy the spec in, or run wm from its repository",
+    });
+  }
+  const st = statSync(real);
+  if (!st.isFile()) throw new WmError(`${input} is not a file`, { rule: "spec/input" });
+  if (st.size > MAX_SPEC_BYTES) {
+    throw new WmError(
+      `${input} is ${(st.size / 1024 / 1024).toFixed(1)} MB; specs over 1 MB are not checked`,
+      {
+        rule: "spec/input",
+        hint: "a planning spec is a few hundred lines: split it, or check that this is the right file",
+      },
+    );
+  }
+  const buf = readFileSync(real);
+  if (buf.subarray(0, 8192).includes(0)) {
+    throw new WmError(`${input} is a binary file, not a markdown spec`, { rule: "spec/input" });
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+  } catch {
+    throw new WmError(`${input} is not UTF-8 text`, { rule: "spec/input", hint: "save the spec as UTF-8" });
+  }
+  if (text.trim() === "") {
+    throw new WmError(`${input} is empty`, {
+      rule: "spec/input",
+      hint: "create it from a template: wm spec new <template> --issue N",
+    });
+  }
+  return { abs: real, rel: posix(relative(realRoot, real)), text: text.replace(/^\uFEFF/, "") };
+}
+
+function specsFor(realRoot: string, dir: string, issue: number | null): string[] {
+  const abs = join(realRoot, dir);
+  let names: string[];
+  try {
+    names = readdirSync(abs).filter((n) => n.endsWith(".md"));
+  } catch {
+    names = [];
+  }
+  if (issue !== null) names = names.filter((n) => n.startsWith(`${issue}-`));
+  return names.sort().map((n) => join(abs, n));
+}
+
+export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<SpecCheckResult> {
+  const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
+  if (!Number.isInteger(minScore) || minScore < 0 || minScore > 100) {
+    throw new UsageError(`--min-score must be a whole number from 0 to 100, got ${minScore}`);
+  }
+  const paths = project(ctx);
+  const realRoot = realpathSync(paths.root);
+  const issue = options.issue === undefined ? null : parseIssue(options.issue);
+  const inputs = [...options.files];
+  if (issue !== null || inputs.length === 0) {
+    const { config } = await loadConfig(paths);
+    const found = specsFor(realRoot, config.specs.dir, issue);
+    if (found.length === 0) {
+      throw new WmError(
+        issue !== null
+          ? `no spec for issue ${issue} in ${config.specs.dir}/ (looked for ${issue}-*.md)`
+          : `no specs to check in ${config.specs.dir}/`,
+        { rule: "spec/input", hint: "create one with `wm spec new <template> --issue N`, or name the file" },
+      );
+    }
+    inputs.push(...found);
+  }
+  const specs = inputs.map((f) => readSpec(realRoot, ctx.cwd, f));
+  const unique = specs.filter((s, i) => specs.findIndex((o) => o.abs === s.abs) === i);
+
+  // git lists the files while the specs are parsed.
+  const indexing = RepoIndex.load(realRoot);
+  indexing.catch(() => {});
+  const models = [];
+  for (const spec of unique) models.push(await parseSpec(spec.text, spec.rel));
+  const repo = await indexing;
+  const tools = specTools();
+  const files: SpecFileResult[] = [];
+  for (const [k, spec] of unique.entries()) {
+    const model = models[k]!;
+    const fromName = /^([1-9][0-9]{0,9})-/.exec(basename(spec.rel))?.[1];
+    const env: CheckEnv = {
+      repo,
+      tools,
+      taskArgs: {
+        options: TASKS_CREATE_OPTIONS,
+        parseType,
+        parseIssue: (v) => parseIssue(v),
+      },
+      issue: issue ?? (fromName === undefined ? null : Number(fromName)),
+    };
+    repo.preloadCommits(commitMentions(model).map((c) => c.sha));
+    const { findings, completeness } = await checkModel(model, env);
+    files.push({ file: spec.rel, score: completeness.score, findings });
+  }
+  const ok = files.every((f) => !hasErrors(f.findings) && f.score >= minScore);
+  return { files, minScore, ok };
+}

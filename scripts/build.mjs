@@ -29,8 +29,9 @@ const commandsExternal = {
 
 // The spec checker's ES-module-only packages (remark, secretlint) are bundled into the commands that use
 // them: require() of an ES module needs Node >= 20.19, and their ~100 small modules load slower than one
-// bundle (docs/decisions/0006-spec-check-dependencies.md). Every other package stays external.
-const BUNDLED = /^(unified|remark-parse|remark-gfm|@secretlint\/)/;
+// bundle (docs/decisions/0006-spec-check-dependencies.md). picomatch too: resolving and compiling it apart
+// costs ~6 ms, inside the bundle it is covered by the code cache (0010). Every other package stays external.
+const BUNDLED = /^(unified|remark-parse|remark-gfm|@secretlint\/|picomatch$)/;
 const externals = {
   name: "externals",
   setup(b) {
@@ -65,15 +66,20 @@ await build({
 });
 
 // esbuild keeps a dynamic import() of an external module as import(), which in CommonJS goes through the
-// ES module loader (~5 ms). Every such target here is CommonJS (our command bundles) or ships CommonJS
-// (yaml, zod, ...), so require() it instead.
-const DYNAMIC_IMPORT = /\bimport\(("(?:\.\/commands\/[a-z0-9-]+\.cjs|[@a-z][a-z0-9@/._-]*)")\)/g;
+// ES module loader (~5 ms). Every such target here is CommonJS (our command bundles), a builtin (node:fs)
+// or ships CommonJS (yaml, zod, ...), so require() it instead, except the ES-module-only packages below
+// (loaded only by the GitHub code), which keep their real import(): require() of an ES module needs Node
+// 20.19 or later.
+const ESM_ONLY = /^"@octokit\//;
+const DYNAMIC_IMPORT = /\bimport\(("(?:\.\/commands\/[a-z0-9-]+\.cjs|[@a-z][a-z0-9@/._:-]*)")\)/g;
 for (const file of ["wm.cjs", ...commands.map((f) => `commands/${f.replace(/\.ts$/, ".cjs")}`)]) {
   const path = join(tmp, file);
   const code = readFileSync(path, "utf8");
   writeFileSync(
     path,
-    code.replace(DYNAMIC_IMPORT, (_m, spec) => `Promise.resolve().then(()=>require(${spec}))`),
+    code.replace(DYNAMIC_IMPORT, (m, spec) =>
+      ESM_ONLY.test(spec) ? m : `Promise.resolve().then(()=>require(${spec}))`,
+    ),
   );
 }
 

@@ -1,6 +1,7 @@
 // The command map: names, one-line summaries and lazy loaders. Nothing heavy is imported here, so
 // `wm --version` and `wm hook ...` pay only for what they use.
 
+import { loadWithCodeCache } from "./code-cache.js";
 import type { Command } from "./command.js";
 
 export interface Entry {
@@ -65,7 +66,7 @@ export const COMMANDS: Record<string, Entry> = {
   "spec check": {
     summary:
       "check specs against the repository: unfilled fields, missing paths, bad commits, secrets, SQL/bash syntax",
-    load: () => import("./commands/spec-check.js"),
+    load: () => loadWithCodeCache("spec-check", () => import("./commands/spec-check.js")),
   },
   "spec new": {
     summary: "write a planning spec from a template, filled from the issue",
@@ -84,14 +85,50 @@ export const COMMANDS: Record<string, Entry> = {
     load: () => import("./commands/templates-show.js"),
   },
   "issue create": {
-    summary: "create a local issue (.wm/issues/); prints its number",
+    summary: "create an issue (local .wm/issues/, or GitHub); prints its number",
     load: () => import("./commands/issue-create.js"),
   },
   "issue show": { summary: "show one issue", load: () => import("./commands/issue-show.js") },
   "issue list": { summary: "list issues", load: () => import("./commands/issue-list.js") },
+  "github sync": {
+    summary: "mirror epics and their tasks to GitHub issues (sub-issues, blocked-by, labels), both ways",
+    load: () => import("./commands/github-sync.js"),
+  },
+  enter: {
+    summary: "put the session in a mode (planning, implementation, ...) and create its phase tasks",
+    load: () => import("./commands/enter.js"),
+  },
+  status: {
+    summary: "the session's mode, tasks, stop conditions and changed files",
+    load: () => import("./commands/status.js"),
+  },
+  "can-exit": {
+    summary: "check the session's stop conditions: exit 0 when all hold, 1 with what to do next",
+    load: () => import("./commands/can-exit.js"),
+  },
+  exit: {
+    summary: "leave the session's mode (refused while stop conditions are unmet, unless --force)",
+    load: () => import("./commands/exit.js"),
+  },
+  modes: {
+    summary: "list the session modes with their phases, stop conditions and gates",
+    load: () => import("./commands/modes.js"),
+  },
+  prime: {
+    summary: "a short context for the agent: mode, phase, ready tasks, what blocks exit",
+    load: () => import("./commands/prime.js"),
+  },
+  hook: {
+    summary: "answer a Claude Code hook event (stdin JSON); used by wm setup claude",
+    load: () => import("./commands/hook.js"),
+  },
   "merge-driver": {
     summary: "three-way merge of .wm/tasks.yaml by task id (called by git)",
     load: () => import("./commands/merge-driver.js"),
+  },
+  "setup claude": {
+    summary: "add wm's hooks to .claude/settings.json and a section to CLAUDE.md",
+    load: () => import("./commands/setup-claude.js"),
   },
   "setup git": {
     summary: "register wm's merge driver for .wm/tasks.yaml",

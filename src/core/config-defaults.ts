@@ -72,9 +72,9 @@ specs:
 issues:
   # Where issues come from: "local" (files in .wm/issues/, works offline) or "github".
   provider: local
-  # With provider github:
+  # With provider github, and for \`wm github sync\` (token: GH_TOKEN, GITHUB_TOKEN or \`gh auth token\`):
   # github:
-  #   repo: owner/name                                # the repository that holds the issues
+  #   repo: owner/name                                # default: the repository of the origin remote
   #   base_url: https://github.example.com/api/v3     # GitHub Enterprise only
 
 hooks:

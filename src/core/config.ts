@@ -189,11 +189,5 @@ export function configWarnings(config: Config): Array<{ path: Array<string | num
       seen.add(c);
     }
   }
-  if (config.issues.provider === "local" && config.issues.github !== undefined) {
-    out.push({
-      path: ["issues", "github"],
-      message: 'issues.github is set but issues.provider is "local"; it is not used',
-    });
-  }
   return out;
 }

@@ -23,6 +23,7 @@ export const TaskSchema = z.strictObject({
   type: z.enum(TASK_TYPES),
   status: z.enum(TASK_STATUSES),
   issue: z.number().int().positive().optional(),
+  github: z.number().int().positive().optional(),
   parent: id.optional(),
   depends_on: z.array(id).default([]),
   phase: z.string().optional(),

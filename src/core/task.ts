@@ -27,6 +27,8 @@ export interface Task {
   type: TaskType;
   status: TaskStatus;
   issue?: number;
+  /** The number of the GitHub issue that mirrors this task (`wm github sync`). */
+  github?: number;
   parent?: string;
   depends_on: string[];
   phase?: string;
@@ -47,6 +49,7 @@ export const TASK_KEYS = [
   "type",
   "status",
   "issue",
+  "github",
   "parent",
   "depends_on",
   "phase",

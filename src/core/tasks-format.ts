@@ -23,7 +23,7 @@ export const FILE_HEADER = [
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const YAML_WORDS = new Set(["y", "n", "yes", "no", "true", "false", "on", "off", "null"]);
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-/** A positive issue number as the emitter writes it; the value must also be a safe integer. */
+/** A positive issue number (`issue`, `github`) as the emitter writes it; the value must also be a safe integer. */
 const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
 /** An exit code as the emitter writes it (String(n) never gives "-0"). */
 const EXIT_CODE = /^(0|-?[1-9][0-9]{0,9})$/;
@@ -282,7 +282,7 @@ export function parseCanonical(text: string): TaskFile | null {
       target[key] = value;
       continue;
     }
-    if (key === "issue") {
+    if (key === "issue" || key === "github") {
       if (!POSITIVE_INT.test(raw)) return null;
       const v = Number(raw);
       if (!Number.isSafeInteger(v)) return null;

@@ -207,6 +207,29 @@ function mergeDriverCheck(ctx: Ctx): DoctorCheck {
   return { id: "merge-driver", status: "warn", message: problems.join("; "), fix };
 }
 
+async function modesCheck(paths: ProjectPaths): Promise<DoctorCheck> {
+  const { listModeFiles, readModeFile } = await import("../store/modes-store.js");
+  const broken: string[] = [];
+  let count = 0;
+  for (const file of listModeFiles(paths)) {
+    count++;
+    try {
+      await readModeFile(paths, file);
+    } catch (err) {
+      if (!(err instanceof WmError)) throw err;
+      broken.push(err.message);
+    }
+  }
+  if (broken.length === 0)
+    return { id: "modes", status: "ok", message: `${plural(count, "session mode")} valid` };
+  return {
+    id: "modes",
+    status: "error",
+    message: `${plural(broken.length, "mode file")} broken:\n${broken.join("\n")}`,
+    fix: "fix the mode file (.wm/modes/<name>.md); `wm modes` lists the modes",
+  };
+}
+
 function nodeCheck(version: string): DoctorCheck {
   const major = Number(version.split(".")[0]);
   if (major >= MIN_NODE) return { id: "node", status: "ok", message: `node ${version}` };
@@ -245,6 +268,7 @@ export async function doctor(ctx: Ctx, opts: { fix?: boolean } = {}): Promise<Do
     checks.push(gitignoreCheck(paths, fix));
     checks.push(leftoversCheck(paths, fix));
     checks.push(mergeDriverCheck(ctx));
+    checks.push(await modesCheck(paths));
   }
   checks.push(nodeCheck(process.versions.node));
   return {

@@ -1,5 +1,5 @@
-// Issue use-cases: the provider the config names, and `wm issue create|show|list` on it. Only the local
-// provider exists yet; the GitHub one plugs in behind the same IssueProvider interface.
+// Issue use-cases: the provider the config names (local files, or GitHub), and `wm issue create|show|list`
+// on it. The GitHub code (and @octokit/rest) is loaded only when the provider is github.
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -17,15 +17,28 @@ import { LocalIssues } from "../store/local-issues.js";
 import { type Ctx, project } from "./context.js";
 import { parseIssue } from "./tasks.js";
 
+export interface ProviderOptions {
+  /** Messages while waiting for GitHub (rate limits, retries): stderr. Dropped when absent. */
+  notify?: (line: string) => void;
+  /** The caller will write (create): a GitHub provider without a token fails at once. */
+  write?: boolean;
+}
+
 /** The provider `.wm/config.yaml` asks for (issues.provider, default local). */
-export async function issueProvider(ctx: Ctx): Promise<IssueProvider> {
+export async function issueProvider(ctx: Ctx, opts: ProviderOptions = {}): Promise<IssueProvider> {
   const paths = project(ctx);
   const { config } = await loadConfig(paths);
   if (config.issues.provider === "github") {
-    throw new WmError("the GitHub issue provider is not available in this version of wm yet", {
-      rule: "issue/provider",
-      hint: "set `issues: {provider: local}` in .wm/config.yaml to use local issues (.wm/issues/)",
+    const [{ resolveTarget, connect }, { GitHubIssues }] = await Promise.all([
+      import("../integrations/github/connect.js"),
+      import("../integrations/github/provider.js"),
+    ]);
+    const client = connect(resolveTarget(paths.root, config), {
+      env: ctx.env,
+      notify: opts.notify ?? (() => {}),
+      requireToken: opts.write === true,
     });
+    return new GitHubIssues(client);
   }
   return new LocalIssues(paths, ctx.now);
 }
@@ -37,6 +50,8 @@ export interface CreateIssueInput {
   bodyFile?: string;
   type?: string;
   labels?: string[];
+  /** Make it a sub-issue of this issue. */
+  parent?: string | number;
 }
 
 function readBody(ctx: Ctx, file: string): string {
@@ -50,7 +65,11 @@ function readBody(ctx: Ctx, file: string): string {
   }
 }
 
-export async function createIssue(ctx: Ctx, input: CreateIssueInput): Promise<Issue> {
+export async function createIssue(
+  ctx: Ctx,
+  input: CreateIssueInput,
+  opts: ProviderOptions = {},
+): Promise<Issue> {
   const title = input.title.replace(/\s+/g, " ").trim();
   if (title === "") throw new UsageError("--title is required and must not be empty");
   if (input.body !== undefined && input.bodyFile !== undefined) {
@@ -66,14 +85,27 @@ export async function createIssue(ctx: Ctx, input: CreateIssueInput): Promise<Is
   }
   const body = input.bodyFile !== undefined ? readBody(ctx, input.bodyFile) : (input.body ?? "");
   if (body.includes("\u0000")) throw new UsageError("the issue body is not text (it contains NUL bytes)");
-  const provider = await issueProvider(ctx);
-  return provider.create({ title, body, labels });
+  const parent = input.parent === undefined ? undefined : parseIssueNumber(input.parent, "--parent");
+  const provider = await issueProvider(ctx, { ...opts, write: true });
+  return provider.create({ title, body, labels, ...(parent === undefined ? {} : { parent }) });
+}
+
+function parseIssueNumber(value: string | number, flag: string): number {
+  try {
+    return parseIssue(value);
+  } catch {
+    throw new UsageError(`${flag} must be an issue number, got "${value}"`);
+  }
 }
 
 /** The issue, or a WmError (exit 2) saying how to make it. */
-export async function showIssue(ctx: Ctx, number: string | number): Promise<Issue> {
+export async function showIssue(
+  ctx: Ctx,
+  number: string | number,
+  opts: ProviderOptions = {},
+): Promise<Issue> {
   const n = parseIssue(number);
-  const provider = await issueProvider(ctx);
+  const provider = await issueProvider(ctx, opts);
   const issue = await provider.get(n);
   if (issue === null) {
     throw new WmError(`no issue #${n} in the ${provider.name} issues`, {
@@ -87,6 +119,7 @@ export async function showIssue(ctx: Ctx, number: string | number): Promise<Issu
 export async function listIssues(
   ctx: Ctx,
   filter: { state?: string; labels?: string[] } = {},
+  opts: ProviderOptions = {},
 ): Promise<Issue[]> {
   const f: IssueFilter = {};
   if (filter.state !== undefined) {
@@ -97,5 +130,5 @@ export async function listIssues(
     f.state = s as IssueState | "all";
   }
   if (filter.labels !== undefined && filter.labels.length > 0) f.labels = filter.labels;
-  return (await issueProvider(ctx)).list(f);
+  return (await issueProvider(ctx, opts)).list(f);
 }

@@ -21,6 +21,8 @@ export interface SpecNewInput {
   slug?: string;
   force?: boolean;
   dryRun?: boolean;
+  /** Messages while waiting for the issue provider (GitHub rate limits, retries). */
+  notify?: (line: string) => void;
 }
 
 export interface SpecNewResult {
@@ -67,7 +69,7 @@ export async function specNew(ctx: Ctx, input: SpecNewInput): Promise<SpecNewRes
   const template = readTemplate(paths, input.template);
   const { config } = await loadConfig(paths);
 
-  const provider = await issueProvider(ctx);
+  const provider = await issueProvider(ctx, input.notify ? { notify: input.notify } : {});
   const issue = await provider.get(issueNumber);
   if (issue === null && input.title === undefined) {
     throw new UsageError(

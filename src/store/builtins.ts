@@ -10,7 +10,16 @@ export const zlib = (): typeof import("node:zlib") => req("node:zlib");
 export const childProcess = (): typeof import("node:child_process") => req("node:child_process");
 export const os = (): typeof import("node:os") => req("node:os");
 
-/** Random bytes as hex, for temp-file names, lock tokens and generations. */
+/**
+ * Random hex for temp-file names, lock tokens and generations: uniqueness, not secrecy (every name is
+ * also created with O_EXCL or carries the pid). Math.random, because loading node:crypto costs ~4 ms,
+ * which a hook that writes its session file cannot spend.
+ */
 export function randomHex(bytes: number): string {
-  return crypto().randomBytes(bytes).toString("hex");
+  let out = "";
+  for (let i = 0; i < bytes; i++)
+    out += Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, "0");
+  return out;
 }

@@ -238,6 +238,7 @@ describe("wm doctor", () => {
       "gitignore",
       "stale-files",
       "merge-driver",
+      "modes",
       "node",
     ]);
     expect(data.checks.filter((c) => c.status !== "ok")).toEqual([]);

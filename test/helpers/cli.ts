@@ -42,6 +42,10 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   delete env.FORCE_COLOR;
   delete env.WM_ROOT;
   delete env.WM_DEBUG;
+  // A test run inside an agent session must not pick up that session (unless the test sets it).
+  for (const k of ["WM_SESSION", "CLAUDE_CODE_SESSION_ID", "CLAUDE_PROJECT_DIR", "CLAUDE_ENV_FILE"]) {
+    if (!(k in extra)) delete env[k];
+  }
   return env;
 }
 

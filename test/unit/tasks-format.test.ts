@@ -216,6 +216,8 @@ function randomFile(rng: Rng, size: number): TaskFile {
     };
     if (rng.chance(0.5))
       t.issue = rng.chance(0.8) ? rng.between(1, 99999) : rng.pick([1, Number.MAX_SAFE_INTEGER, 2 ** 40]);
+    if (rng.chance(0.4))
+      t.github = rng.chance(0.8) ? rng.between(1, 99999) : rng.pick([1, Number.MAX_SAFE_INTEGER, 2 ** 40]);
     if (rng.chance(0.4)) t.parent = rng.pick(ids);
     if (rng.chance(0.5)) {
       const n = rng.between(1, 4);
@@ -364,7 +366,7 @@ describe("canonical emitter and recognizer agree with the YAML parser", () => {
         // Numbers at their edges.
         const i = rng.int(ls.length);
         ls[i] = ls[i]!.replace(
-          /^(\s*(?:issue|exit_code): ).*$/,
+          /^(\s*(?:issue|github|exit_code): ).*$/,
           `$1${rng.pick(["0", "-1", "9007199254740993", "99999999999999999", "1.5", "01", "1e3", "0x10"])}`,
         );
       },
@@ -413,6 +415,8 @@ describe("canonical emitter and recognizer agree with the YAML parser", () => {
       ["empty title", base.map((l) => (l === "    title: Ship it" ? '    title: ""' : l))],
       ["issue 0", [...base.slice(0, 6), "    issue: 0", ...base.slice(6)]],
       ["issue beyond 2^53", [...base.slice(0, 6), "    issue: 9999999999999999", ...base.slice(6)]],
+      ["github 0", [...base.slice(0, 6), "    github: 0", ...base.slice(6)]],
+      ["github not a number", [...base.slice(0, 6), "    github: abc", ...base.slice(6)]],
       ["parent that is not an id", [...base.slice(0, 6), "    parent: Not-an-id", ...base.slice(6)]],
       ["empty created", base.map((l) => (l.startsWith("    created:") ? '    created: ""' : l))],
       ["evidence with empty at", [...base.slice(0, 6), "    evidence:", '      at: ""', ...base.slice(6)]],

@@ -40,6 +40,7 @@ const command: Command = {
     if (title !== undefined) input.title = title;
     const slug = str(values, "slug");
     if (slug !== undefined) input.slug = slug;
+    input.notify = io.stderr;
     const r = await specNew(io.ctx, input);
     if (r.dryRun && !io.json) io.stderr("dry run: nothing written");
     return {

@@ -21,6 +21,7 @@ export function issueDetail(issue: Issue, color: boolean): string {
   const lines = [`${p.bold(`#${issue.number}`)}  ${issue.title}`, ""];
   lines.push(`  ${p.dim("state".padEnd(8))}${issue.state}`);
   if (issue.labels.length > 0) lines.push(`  ${p.dim("labels".padEnd(8))}${issue.labels.join(", ")}`);
+  if (issue.parent !== undefined) lines.push(`  ${p.dim("parent".padEnd(8))}#${issue.parent}`);
   if (issue.created) lines.push(`  ${p.dim("created".padEnd(8))}${issue.created}`);
   if (issue.url) lines.push(`  ${p.dim("url".padEnd(8))}${issue.url}`);
   if (issue.body.trim() !== "") lines.push("", issue.body.trimEnd());

@@ -62,6 +62,7 @@ export function taskDetail(
   field("type", t.type);
   field("status", statusColor(color, t.status)(t.status));
   field("issue", t.issue === undefined ? undefined : `#${t.issue}`);
+  field("github", t.github === undefined ? undefined : `#${t.github}`);
   field("parent", t.parent);
   field("phase", t.phase);
   field("session", t.session);

@@ -1,0 +1,32 @@
+// Masks credentials in text wm passes on to an agent (hook answers, test output tails). Cheap regular
+// expressions for the common token shapes and for `NAME=value` / `Authorization:` pairs whose name says
+// secret. Pure. Not a scanner: the spec checker uses secretlint; this only keeps hook output clean.
+
+const PATTERNS: RegExp[] = [
+  /\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
+  /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}\b/g, // OpenAI / Anthropic style keys
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g, // Slack
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, // AWS access key ids
+  /\bAIza[0-9A-Za-z_-]{30,}\b/g, // Google API keys
+  /\bglpat-[A-Za-z0-9_-]{16,}\b/g, // GitLab
+  /\bnpm_[A-Za-z0-9]{30,}\b/g, // npm
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g, // JWTs
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+];
+
+const NAMED =
+  /\b([A-Za-z0-9_.-]*(?:token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|credential)[A-Za-z0-9_.-]*)(\s*[=:]\s*)(["']?)([^\s"']{4,})\3/gi;
+const AUTH = /\b(authorization\s*:\s*(?:bearer|basic|token)\s+)[^\s"']+/gi;
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi;
+
+export const MASK = "[redacted]";
+
+export function redact(text: string): string {
+  let out = text;
+  for (const re of PATTERNS) out = out.replace(re, MASK);
+  out = out.replace(NAMED, (_m, name: string, sep: string, q: string) => `${name}${sep}${q}${MASK}${q}`);
+  out = out.replace(AUTH, (_m, head: string) => `${head}${MASK}`);
+  out = out.replace(URL_PASSWORD, (_m, head: string) => `${head}${MASK}@`);
+  return out;
+}

@@ -27,7 +27,11 @@ const ID_LINE = /^(\[[ x~!?-]\]) (\S+)( \(outside\))?$/;
 
 /** Finds the boxes of an ascii drawing and follows every connector from its `v` arrow back to its sources. */
 export function traceAscii(text: string): Traced {
-  const rows = text.split("\n");
+  // Header lines (the epic, legends) are text, not drawing: blank them so an id holding a "v" or "+" in
+  // them is not read as an arrow or a corner.
+  const rows = text
+    .split("\n")
+    .map((r) => (/^(epic |after: |\(outside\) = |\[\?\] = |warning: )/.test(r) ? "" : r));
   const width = Math.max(...rows.map((r) => r.length));
   const grid = rows.map((r) => r.padEnd(width, " ").split(""));
   const at = (r: number, c: number) => grid[r]?.[c] ?? " ";

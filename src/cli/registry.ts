@@ -122,6 +122,10 @@ export const COMMANDS: Record<string, Entry> = {
     summary: "answer a Claude Code hook event (stdin JSON); used by wm setup claude",
     load: () => import("./commands/hook.js"),
   },
+  mcp: {
+    summary: "run wm as a stdio MCP server (tools for tasks, specs, status, can-exit)",
+    load: () => import("./commands/mcp.js"),
+  },
   "merge-driver": {
     summary: "three-way merge of .wm/tasks.yaml by task id (called by git)",
     load: () => import("./commands/merge-driver.js"),

@@ -5,8 +5,9 @@
 //    match-all. Other hooks and settings are untouched; the file is backed up to
 //    .claude/settings.json.wm-backup before wm first changes it.
 //  - CLAUDE.md: a short section between <!-- wm:begin --> and <!-- wm:end -->.
+//  - with --mcp, .mcp.json (committed): the server "wm" running `wm mcp` (docs/decisions/0012-mcp.md).
 // Running it again changes nothing; --uninstall removes exactly wm's handlers, the groups and keys that
-// only held them, and the section.
+// only held them, the section, and the "wm" MCP server when it runs wm (the file too when it held only that).
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -66,7 +67,10 @@ export interface ClaudeSetupChange {
     | "delete-file"
     | "add-section"
     | "update-section"
-    | "remove-section";
+    | "remove-section"
+    | "add-mcp-server"
+    | "update-mcp-server"
+    | "remove-mcp-server";
   detail: string;
 }
 
@@ -290,9 +294,78 @@ function readIf(path: string): string | null {
   }
 }
 
+export const MCP_FILE = ".mcp.json";
+export const MCP_SERVER = "wm";
+/** The `.mcp.json` entry; Claude Code expands ${VAR:-default} in command, and starts it in the project. */
+export const MCP_ENTRY = {
+  type: "stdio",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: Claude Code's own ${VAR:-default} syntax, kept literally
+  command: "${CLAUDE_PROJECT_DIR:-.}/node_modules/.bin/wm",
+  args: ["mcp"],
+} as const;
+
+/** An entry that runs `wm mcp` (ours, possibly written by an older wm or by hand), not another server. */
+function isWmMcp(entry: Json | undefined): boolean {
+  if (!isObj(entry) || typeof entry.command !== "string" || !Array.isArray(entry.args)) return false;
+  const words = [entry.command, ...entry.args.map(String)].join(" ");
+  return /(^|[\s/])wm(\.cjs)?\s+mcp$/.test(words);
+}
+
+/** Plans the .mcp.json change: null text = the file does not exist (or is to be deleted). */
+function planMcp(
+  text: string | null,
+  uninstall: boolean,
+  warnings: string[],
+): { next: string | null; changes: ClaudeSetupChange[] } {
+  const data: Obj = text === null ? {} : parseSettings(MCP_FILE, text);
+  if (data.mcpServers !== undefined && !isObj(data.mcpServers)) {
+    throw new WmError(`${MCP_FILE}: "mcpServers" is not an object`, {
+      rule: "setup/settings-parse",
+      hint: 'Claude Code expects { "mcpServers": { "<name>": { "command": ..., "args": [...] } } }',
+    });
+  }
+  const servers: Obj = isObj(data.mcpServers) ? { ...data.mcpServers } : {};
+  const current = servers[MCP_SERVER];
+  const write = (next: Obj) => `${JSON.stringify(next, null, 2)}\n`;
+  if (uninstall) {
+    if (!isWmMcp(current)) return { next: text, changes: [] };
+    delete servers[MCP_SERVER];
+    const next: Obj = { ...data, mcpServers: servers };
+    if (Object.keys(servers).length === 0) delete next.mcpServers;
+    const change: ClaudeSetupChange = { file: MCP_FILE, action: "remove-mcp-server", detail: MCP_SERVER };
+    if (Object.keys(next).length === 0) {
+      return {
+        next: null,
+        changes: [change, { file: MCP_FILE, action: "delete-file", detail: "it held only wm's server" }],
+      };
+    }
+    return { next: write(next), changes: [change] };
+  }
+  const want = MCP_ENTRY as unknown as Json;
+  if (same(current, want)) return { next: text, changes: [] };
+  if (current !== undefined && !isWmMcp(current)) {
+    warnings.push(
+      `${MCP_FILE} already has a server named "${MCP_SERVER}" that does not run \`wm mcp\`: left alone`,
+    );
+    return { next: text, changes: [] };
+  }
+  servers[MCP_SERVER] = want;
+  const changes: ClaudeSetupChange[] = [];
+  if (text === null) changes.push({ file: MCP_FILE, action: "create-file", detail: "with wm's MCP server" });
+  changes.push({
+    file: MCP_FILE,
+    action: current === undefined ? "add-mcp-server" : "update-mcp-server",
+    detail: `${MCP_SERVER}: ${MCP_ENTRY.command} ${MCP_ENTRY.args.join(" ")}`,
+  });
+  warnings.push(
+    `Claude Code asks each user to approve the project's MCP servers (${MCP_FILE}) before their first use`,
+  );
+  return { next: write({ ...data, mcpServers: servers }), changes };
+}
+
 export function setupClaude(
   ctx: Ctx,
-  opts: { dryRun?: boolean; uninstall?: boolean } = {},
+  opts: { dryRun?: boolean; uninstall?: boolean; mcp?: boolean } = {},
 ): ClaudeSetupResult {
   const paths = project(ctx);
   const root = paths.root;
@@ -362,6 +435,14 @@ export function setupClaude(
     }
   }
   if (md.change !== null) all.push(md.change);
+  // The MCP server: added only with --mcp; removed by every --uninstall.
+  const mcpPath = join(root, MCP_FILE);
+  const mcpText = uninstall || opts.mcp === true ? readIf(mcpPath) : null;
+  const mcp =
+    uninstall || opts.mcp === true
+      ? planMcp(mcpText, uninstall, warnings)
+      : { next: null, changes: [] as ClaudeSetupChange[] };
+  all.push(...mcp.changes);
 
   if (!uninstall) {
     if (paths.uninitialised)
@@ -384,6 +465,10 @@ export function setupClaude(
     if (md.change !== null) {
       if (md.next === null) unlinkSync(claudeMdPath);
       else writeFileAtomic(claudeMdPath, md.next);
+    }
+    if (mcp.changes.length > 0) {
+      if (mcp.next === null) unlinkSync(mcpPath);
+      else writeFileAtomic(mcpPath, mcp.next);
     }
   }
   return {

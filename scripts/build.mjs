@@ -29,9 +29,8 @@ const commandsExternal = {
 
 // The spec checker's ES-module-only packages (remark, secretlint) are bundled into the commands that use
 // them: require() of an ES module needs Node >= 20.19, and their ~100 small modules load slower than one
-// bundle (docs/decisions/0006-spec-check-dependencies.md). picomatch too: resolving and compiling it apart
-// costs ~6 ms, inside the bundle it is covered by the code cache (0010). Every other package stays external.
-const BUNDLED = /^(unified|remark-parse|remark-gfm|@secretlint\/|picomatch$)/;
+// bundle (docs/decisions/0006-spec-check-dependencies.md). Every other package stays external.
+const BUNDLED = /^(unified|remark-parse|remark-gfm|@secretlint\/)/;
 const externals = {
   name: "externals",
   setup(b) {

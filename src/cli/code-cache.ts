@@ -7,7 +7,7 @@
 // the Node version, the architecture and Node's flags; V8 itself also checks its version, its flags and the
 // source's length. Kept in a directory of the user's own under os.tmpdir(). Anything unexpected (no cache
 // yet, a rejected or foreign cache, an unwritable directory) falls back silently.
-// See docs/decisions/0010-spec-check-speed.md.
+// See docs/decisions/0013-spec-check-speed.md.
 
 import {
   mkdirSync,
@@ -26,15 +26,19 @@ import { fnv64 } from "../core/hash.js";
 import type { Command } from "./command.js";
 
 type CommandModule = { default: Command };
+type Handler = (module: NodeModule, filename: string) => void;
 
 /** Caches kept per bundle (several builds or Node versions may be in use on one machine). */
 const KEEP = 6;
 
-/** The cache directory, when it is ours alone (created 0700, owned by this user); else null. */
+/**
+ * The cache directory (WM_CODE_CACHE_DIR, else os.tmpdir()/wm-code-cache-<uid>), when it is ours alone:
+ * created 0700, owned by this user, writable by nobody else. Else null: no cache.
+ */
 function cacheDir(): string | null {
   const uid = typeof process.getuid === "function" ? process.getuid() : null;
   if (uid === null) return null;
-  const dir = join(tmpdir(), `wm-code-cache-${uid}`);
+  const dir = process.env.WM_CODE_CACHE_DIR || join(tmpdir(), `wm-code-cache-${uid}`);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const s = statSync(dir);
@@ -115,14 +119,28 @@ export async function loadWithCodeCache(
       } catch {}
     });
   }
-  const mod = { exports: {} as CommandModule };
-  const run = script.runInThisContext() as (
-    exports: unknown,
-    require: NodeJS.Require,
-    module: unknown,
-    filename: string,
-    dirname: string,
-  ) => void;
-  run.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
-  return mod.exports;
+  // Through Node's own loader (require.cache, Module._load), with the compile step swapped for this one.
+  // Node 20 has no .cjs handler of its own (.cjs files go to the .js one).
+  const req = createRequire(__filename);
+  const resolved = req.resolve(file);
+  const extensions = req.extensions as Record<string, Handler | undefined>;
+  const own = extensions[".cjs"];
+  const plain = own ?? extensions[".js"]!;
+  extensions[".cjs"] = function (this: unknown, module: NodeModule, filename: string) {
+    if (filename !== resolved) return plain.call(this, module, filename);
+    const run = script.runInThisContext() as (
+      exports: unknown,
+      require: NodeJS.Require,
+      module: NodeModule,
+      filename: string,
+      dirname: string,
+    ) => void;
+    run.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
+  };
+  try {
+    return req(resolved) as CommandModule;
+  } finally {
+    if (own === undefined) delete extensions[".cjs"];
+    else extensions[".cjs"] = own;
+  }
 }

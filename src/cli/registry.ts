@@ -1,7 +1,6 @@
 // The command map: names, one-line summaries and lazy loaders. Nothing heavy is imported here, so
 // `wm --version` and `wm hook ...` pay only for what they use.
 
-import { loadWithCodeCache } from "./code-cache.js";
 import type { Command } from "./command.js";
 
 export interface Entry {
@@ -66,7 +65,10 @@ export const COMMANDS: Record<string, Entry> = {
   "spec check": {
     summary:
       "check specs against the repository: unfilled fields, missing paths, bad commits, secrets, SQL/bash syntax",
-    load: () => loadWithCodeCache("spec-check", () => import("./commands/spec-check.js")),
+    load: () =>
+      import("./code-cache.js").then((c) =>
+        c.loadWithCodeCache("spec-check", () => import("./commands/spec-check.js")),
+      ),
   },
   "spec new": {
     summary: "write a planning spec from a template, filled from the issue",

@@ -6,15 +6,26 @@ import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { Diagnostic } from "../core/diagnostics.js";
 import { hasErrors } from "../core/diagnostics.js";
 import { UsageError, WmError } from "../core/errors.js";
+import { fnv64 } from "../core/hash.js";
 import { checkModel } from "../core/spec/check.js";
-import { parseSpec } from "../core/spec/parse.js";
-import type { CheckEnv } from "../core/spec/repo.js";
+import type { SpecModel } from "../core/spec/model.js";
+import { buildModel, parseMarkdown } from "../core/spec/parse.js";
+import type { CheckEnv, SpecTools } from "../core/spec/repo.js";
 import { commitMentions } from "../core/spec/rules/unknown-commit.js";
 import { TASKS_CREATE_OPTIONS } from "../core/task-options.js";
 import { loadConfig } from "../store/config-store.js";
+import type { ProjectPaths } from "../store/paths.js";
 import { RepoIndex } from "../store/repo-index.js";
+import {
+  readToolResults,
+  readTree,
+  type ToolResults,
+  treeKey,
+  writeToolResults,
+  writeTree,
+} from "../store/spec-tree-cache.js";
 import { type Ctx, project } from "./context.js";
-import { specTools } from "./spec-tools.js";
+import { bashIdentity, specTools } from "./spec-tools.js";
 import { parseIssue, parseType } from "./tasks.js";
 
 /** Specs bigger than this are refused: a planning spec is a few hundred lines. */
@@ -114,6 +125,40 @@ function specsFor(realRoot: string, dir: string, issue: number | null): string[]
   return names.sort().map((n) => join(abs, n));
 }
 
+/**
+ * The spec tools, answering the secret scan and `bash -n` from `known` (an earlier run's results for the
+ * same spec text, parser build and bash) and recording every answer in `used`, to be cached in turn.
+ */
+function rememberingTools(base: SpecTools, known: ToolResults | null, used: ToolResults): SpecTools {
+  const id = (text: string) => `${text.length}:${fnv64(text)}`;
+  return {
+    sqlSyntax: base.sqlSyntax,
+    async bashSyntax(script) {
+      const h = id(script);
+      const r = known?.bash[h] ?? (await base.bashSyntax(script));
+      used.bash[h] = r;
+      return r;
+    },
+    async scanSecrets(text) {
+      const h = id(text);
+      const r = known?.secrets[h] ?? (await base.scanSecrets(text));
+      used.secrets[h] = r;
+      return r;
+    },
+  };
+}
+
+/** The spec's model, built from remark's tree, which comes from the cache when the spec did not change. */
+async function modelOf(paths: ProjectPaths, rel: string, text: string): Promise<SpecModel> {
+  const key = treeKey(paths, text);
+  let tree = key === null ? null : readTree(paths, rel, key);
+  if (tree === null) {
+    tree = await parseMarkdown(text);
+    if (key !== null) writeTree(paths, rel, key, tree);
+  }
+  return buildModel(tree, text, rel);
+}
+
 export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<SpecCheckResult> {
   const minScore = options.minScore ?? DEFAULT_MIN_SCORE;
   if (!Number.isInteger(minScore) || minScore < 0 || minScore > 100) {
@@ -140,15 +185,21 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
   const unique = specs.filter((s, i) => specs.findIndex((o) => o.abs === s.abs) === i);
 
   // git lists the files while the specs are parsed.
-  const indexing = RepoIndex.load(realRoot);
+  const indexing = RepoIndex.load(realRoot, paths);
   indexing.catch(() => {});
   const models = [];
-  for (const spec of unique) models.push(await parseSpec(spec.text, spec.rel));
+  for (const spec of unique) models.push(await modelOf(paths, spec.rel, spec.text));
   const repo = await indexing;
-  const tools = specTools();
+  const base = specTools();
+  const bash = bashIdentity();
   const files: SpecFileResult[] = [];
   for (const [k, spec] of unique.entries()) {
     const model = models[k]!;
+    const treeAt = treeKey(paths, spec.text);
+    const toolsKey = treeAt === null || bash === null ? null : `${treeAt}|${bash}`;
+    const known = toolsKey === null ? null : readToolResults(paths, spec.rel, toolsKey);
+    const used: ToolResults = { secrets: {}, bash: {} };
+    const tools = rememberingTools(base, known, used);
     const fromName = /^([1-9][0-9]{0,9})-/.exec(basename(spec.rel))?.[1];
     const env: CheckEnv = {
       repo,
@@ -162,6 +213,8 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
     };
     repo.preloadCommits(commitMentions(model).map((c) => c.sha));
     const { findings, completeness } = await checkModel(model, env);
+    if (toolsKey !== null && JSON.stringify(used) !== JSON.stringify(known))
+      writeToolResults(paths, spec.rel, toolsKey, used);
     files.push({ file: spec.rel, score: completeness.score, findings });
   }
   const ok = files.every((f) => !hasErrors(f.findings) && f.score >= minScore);

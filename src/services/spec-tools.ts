@@ -3,6 +3,8 @@
 // rules. Nothing here loads for any other command.
 
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import type { SecretHit, ShellCheck, SpecTools, SqlCheck } from "../core/spec/repo.js";
 
 type SqlModule = { default?: { Parser: new () => SqlParser }; Parser?: new () => SqlParser };
@@ -57,6 +59,22 @@ export async function sqlSyntax(statement: string): Promise<SqlCheck> {
   const r: SqlCheck = { ok: false, message: found ? `unexpected ${found}` : e.message.split("\n")[0]! };
   if (e.location) r.offset = e.location.start.offset;
   return r;
+}
+
+/**
+ * Which bash `bash -n` runs (the first executable on PATH, as spawn finds it) as a cache key: path, inode,
+ * size and mtime, so a new bash is asked again. null when there is none.
+ */
+export function bashIdentity(): string | null {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    if (dir === "") return null; // the current directory: too changeable to key a cache on
+    const file = join(dir, "bash");
+    try {
+      const s = statSync(file, { throwIfNoEntry: false });
+      if (s?.isFile() && (s.mode & 0o111) !== 0) return `${file}:${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch {}
+  }
+  return null;
 }
 
 export function bashSyntax(script: string): Promise<ShellCheck> {

@@ -18,8 +18,11 @@
 // A cache is written only when none of those changed in the 2 s before git was asked (file system
 // timestamps are coarse: a change in the same tick as the recorded one would go unseen), and never over a
 // listing that raced a change. .wm/cache itself is left out of W: everything in it is ignored by its own
-// `*` .gitignore, and writing the cache would otherwise invalidate it. Known gap: a different git binary
-// with different ignore semantics. See docs/decisions/0010-spec-check-speed.md.
+// `*` .gitignore, and writing the cache would otherwise invalidate it. Known gaps: a different git binary
+// with other ignore rules; an *empty* directory made where a tracked file was deleted (git shows it in
+// no listing, so it is not in W), filled later with nothing else changing in its parent. Either way only
+// the list is stale: whether a path exists is still asked of the disk. See
+// docs/decisions/0013-spec-check-speed.md.
 
 import { spawn } from "node:child_process";
 import {
@@ -33,11 +36,14 @@ import {
   writeFileSync,
 } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ProjectPaths } from "./paths.js";
 
 const MAGIC = "WMFILES1 ";
-/** A directory changed less than this before git was asked makes the listing unfit to cache. */
+/**
+ * A directory changed less than this before git was asked makes the listing unfit to cache: file system
+ * timestamps are coarse (a tick on Linux, 1-2 s on some file systems). Tests on Linux pass less.
+ */
 const RACY_MS = 2000;
 /** Directories walked inside untracked directories before giving up on caching. */
 const MAX_WALK = 20_000;
@@ -147,39 +153,49 @@ function readCacheFile(paths: ProjectPaths): { meta: Meta; body: string } | null
   }
 }
 
-/** Every W directory still has the ctime it had; false at the first that does not. */
-function dirsUnchanged(root: string, dirs: string, ctimes: string): boolean {
+/** The current ctime of the first W directory whose ctime changed (Infinity when it is gone), or null. */
+function firstChanged(root: string, dirs: string, ctimes: string): number | null {
   const names = dirs.split("\0");
   const times = ctimes.split(",");
-  if (names.length !== times.length) return false;
+  if (names.length !== times.length) return Number.POSITIVE_INFINITY;
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    if (ctimeOf(name === "" ? root : `${root}/${name}`) !== Number(times[i])) return false;
+    const now = ctimeOf(name === "" ? root : `${root}/${name}`);
+    if (now !== Number(times[i])) return now < 0 ? Number.POSITIVE_INFINITY : now;
   }
-  return true;
+  return null;
 }
 
-/**
- * The file list: from .wm/cache/files.idx when nothing it derives from changed, else from git (and
- * cached when the project allows it). Throws ListError when git cannot list the files.
- */
-export async function fileList(root: string, paths: ProjectPaths | null): Promise<FileList> {
-  if (paths === null || !cacheable(paths)) {
-    const [others, cached] = await Promise.all([
-      git(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
-      git(root, ["ls-files", "-z", "--cached"]),
-    ]);
-    const o = listing(others);
-    return { list: o + listing(cached), othersLen: o.length, source: "git" };
-  }
+/** git's list, without the cache. */
+async function plainList(root: string): Promise<FileList> {
+  const [others, cached] = await Promise.all([
+    git(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
+    git(root, ["ls-files", "-z", "--cached"]),
+  ]);
+  const o = listing(others);
+  return { list: o + listing(cached), othersLen: o.length, source: "git" };
+}
+
+export async function fileList(
+  root: string,
+  paths: ProjectPaths | null,
+  options: { racyMs?: number } = {},
+): Promise<FileList> {
+  if (paths === null || !cacheable(paths)) return plainList(root);
+  const racyMs = options.racyMs ?? RACY_MS;
   const hit = readCacheFile(paths);
   if (hit !== null && hit.meta.env === envKey()) {
     const { meta, body } = hit;
-    const keys = meta.files.map((f) => statKey(join(root, f))).join("|");
+    const keys = meta.files.map((f) => statKey(resolve(root, f))).join("|");
     if (keys === meta.keys) {
       const dirs = body.slice(0, meta.dirsLen);
       const ctimes = body.slice(meta.dirsLen, meta.dirsLen + meta.ctimesLen);
-      if (dirsUnchanged(root, dirs, ctimes)) {
+      const changed = firstChanged(root, dirs, ctimes);
+      // A directory changed just now (a file created a moment ago): a new cache could not be written
+      // anyway, so git is asked for the list alone, not for what a cache needs besides.
+      if (changed !== null && changed !== Number.POSITIVE_INFINITY && changed >= Date.now() - racyMs)
+        return plainList(root);
+      if (changed === null) {
         const list = body.slice(meta.dirsLen + meta.ctimesLen);
         const othersLen = meta.othersLen;
         if (statKey(join(root, ".git", "index")) === meta.index) return { list, othersLen, source: "cache" };
@@ -188,17 +204,20 @@ export async function fileList(root: string, paths: ProjectPaths | null): Promis
         const cached = listing(await git(root, ["ls-files", "-z", "--cached"]));
         if (cached === list.slice(meta.othersLen)) {
           const index = statKey(join(root, ".git", "index"));
-          if (ctimeOf(join(root, ".git", "index")) < t0 - RACY_MS)
+          if (ctimeOf(join(root, ".git", "index")) < t0 - racyMs)
             writeCacheFile(paths, { ...meta, index }, dirs, ctimes, list);
           return { list, othersLen, source: "git+index" };
         }
       }
     }
   }
-  return build(root, paths);
+  return build(root, paths, racyMs);
 }
 
-/** Every subdirectory of an untracked directory (which git walks), not entering nested repositories. */
+/**
+ * Every subdirectory of an untracked directory (which git walks), not entering nested repositories.
+ * false when there are more than the budget allows.
+ */
 function walkUntracked(root: string, dir: string, out: Set<string>, budget: { left: number }): boolean {
   let entries: Dirent[];
   try {
@@ -254,18 +273,25 @@ function configFiles(root: string, origins: string): string[] {
   return [...found].map((f) => (f.startsWith("/") ? relativeTo(root, f) : f));
 }
 
-/** Paths in the meta are relative to the root when inside it, else absolute; join() handles both. */
+/** Paths in the meta are relative to the root when inside it, else absolute (resolve() takes both). */
 function relativeTo(root: string, abs: string): string {
   return abs.startsWith(`${root}/`) ? abs.slice(root.length + 1) : abs;
 }
 
-async function build(root: string, paths: ProjectPaths): Promise<FileList> {
-  // Our own cache directory first, so that creating it is not a change the listing raced.
+async function build(root: string, paths: ProjectPaths, racyMs: number): Promise<FileList> {
+  // Our own cache directory first, so that creating it is not a change the listing raced; when it is
+  // created now, .wm/ changed now: nothing can be cached this time.
+  let created = false;
   try {
-    mkdirSync(join(paths.wmDir, "cache"), { recursive: true });
+    created = mkdirSync(join(paths.wmDir, "cache"), { recursive: true }) !== undefined;
     writeFileSync(join(paths.wmDir, "cache", ".gitignore"), "*\n", { flag: "wx" });
   } catch {}
+  if (created) return plainList(root);
   const t0 = Date.now();
+  // git's list, and the walk again with untracked directories shown as "dir/" (empty ones and those
+  // holding only ignored files included), which the cache needs to know. (Rebuilding the list from the
+  // second walk alone would save a walk, but git hides there a directory standing where a tracked file
+  // was: the plain listing stays the truth.)
   const [othersRun, cachedRun, dirsRun, originsRun, excludesRun] = await Promise.all([
     git(root, ["ls-files", "-z", "--others", "--exclude-standard"]),
     git(root, ["ls-files", "-z", "--cached"]),
@@ -274,16 +300,26 @@ async function build(root: string, paths: ProjectPaths): Promise<FileList> {
     git(root, ["config", "--path", "--get", "core.excludesFile"]),
   ]);
   const others = listing(othersRun);
-  const list = others + listing(cachedRun);
+  const cached = listing(cachedRun);
+  const list = others + cached;
   const result: FileList = { list, othersLen: others.length, source: "git" };
   if (dirsRun.code !== 0 || originsRun.code !== 0) return result;
+  const collapsed = dirsRun.out.split("\0").filter((e) => e.endsWith("/"));
 
-  const dirs = new Set<string>([""]);
-  addAncestors(list, dirs);
+  const tracked = new Set<string>([""]);
+  addAncestors(cached, tracked);
+  const dirs = new Set<string>(tracked);
+  addAncestors(others, dirs);
+  // Every subdirectory of an untracked directory, empty ones included: those git shows collapsed, and
+  // directories holding untracked files only (one where a tracked file was is not shown collapsed).
+  const untracked = [
+    ...new Set([...collapsed.map((e) => e.slice(0, -1)), ...[...dirs].filter((d) => !tracked.has(d))]),
+  ];
+  // Ignored directories inside them (a node_modules in a new package) are walked too: over-counting W
+  // only costs cache misses. (git's --ignored --directory shows a directory whose files are all ignored
+  // like an ignored one, so it cannot tell which to skip.) Past MAX_WALK directories nothing is cached.
   const budget = { left: MAX_WALK };
-  for (const entry of dirsRun.out.split("\0")) {
-    if (!entry.endsWith("/")) continue;
-    const dir = entry.slice(0, -1);
+  for (const dir of untracked) {
     dirs.add(dir);
     if (!walkUntracked(root, dir, dirs, budget)) return result;
   }
@@ -296,24 +332,29 @@ async function build(root: string, paths: ProjectPaths): Promise<FileList> {
     for (const d of dirs) if (d === CACHE_DIR_REL || d.startsWith(`${CACHE_DIR_REL}/`)) dirs.delete(d);
   }
 
+  // Anything changed since shortly before git was asked (or gone): this listing is not cached.
+  const limit = t0 - racyMs;
+  const dirList = [...dirs];
+  const ctimes: number[] = [];
+  for (const d of dirList) {
+    const c = ctimeOf(d === "" ? root : `${root}/${d}`);
+    if (c < 0 || c >= limit) return result;
+    ctimes.push(c);
+  }
+
   const files = configFiles(root, originsRun.out);
   const excludes = excludesRun.code === 0 ? excludesRun.out.trim() : "";
   if (excludes !== "") files.push(excludes.startsWith("/") ? relativeTo(root, excludes) : excludes);
   files.push(`${CACHE_DIR_REL}/.gitignore`);
-  const dirList = [...dirs];
   for (const d of dirList) {
     const ignore = d === "" ? ".gitignore" : `${d}/.gitignore`;
     if (ctimeOf(join(root, ignore)) >= 0) files.push(ignore);
   }
-  const ctimes = dirList.map((d) => ctimeOf(d === "" ? root : join(root, d)));
-  const keys = files.map((f) => statKey(join(root, f))).join("|");
+  const keys = files.map((f) => statKey(resolve(root, f))).join("|");
   const index = statKey(join(root, ".git", "index"));
 
-  // Anything changed since shortly before git was asked (or gone): do not cache this listing.
-  const limit = t0 - RACY_MS;
-  const changed = (c: number) => c < 0 || c >= limit;
-  const fileCtimes = [...files, ".git/index"].map((f) => ctimeOf(join(root, f))).filter((c) => c >= 0);
-  if (!ctimes.some(changed) && !fileCtimes.some((c) => c >= limit)) {
+  const fileCtimes = [...files, ".git/index"].map((f) => ctimeOf(resolve(root, f))).filter((c) => c >= 0);
+  if (!fileCtimes.some((c) => c >= limit)) {
     const meta: Meta = {
       env: envKey(),
       index,

@@ -1,16 +1,31 @@
-// The repository as the spec rules see it: one `git ls-files` call for the file list (no directory
-// walk), batched `git cat-file` for commits, and line counts read on demand. Nothing outside the
+// The repository as the spec rules see it: `git ls-files` for the file list (no directory walk of ours;
+// cached in .wm/cache/files.idx, see file-list-cache.ts), batched `git cat-file` for commits, and line
+// counts read on demand. Nothing outside the
 // repository root is ever read: paths with `..` or absolute paths are refused, and symlinks are
 // resolved by hand so that a link out of the repository is detected, never followed.
 
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { WmError } from "../core/errors.js";
 import type { SpecRepo } from "../core/spec/repo.js";
+import { type FileList, fileList } from "./file-list-cache.js";
+import type { ProjectPaths } from "./paths.js";
 
 type Matcher = (path: string) => boolean;
 type Picomatch = (pattern: string, options?: { dot?: boolean; basename?: boolean }) => Matcher;
+
+let picomatchFn: Picomatch | null = null;
+
+/** picomatch (CommonJS), loaded on the first glob: most specs have none. */
+function picomatch(): Picomatch {
+  if (picomatchFn === null) {
+    const mod = createRequire(import.meta.url)("picomatch") as { default?: Picomatch } & Picomatch;
+    picomatchFn = typeof mod.default === "function" ? mod.default : mod;
+  }
+  return picomatchFn;
+}
 
 const MAX_LINE_COUNT_BYTES = 50 * 1024 * 1024;
 
@@ -23,9 +38,48 @@ function safeRel(path: string): string | null {
   return parts.join("/");
 }
 
+/** Characters that make a path segment a pattern rather than a literal name (picomatch syntax). */
+const GLOB_CHARS = /[*?[\]{}()!+@\\$^|]/;
+
+/**
+ * The literal directory prefix of a glob (`src/lib` for `src/lib/**\/*.ts`): every path it can match
+ * starts with it. "" when there is none or the pattern is of a kind not worth reasoning about.
+ */
+export function globBase(pattern: string): string {
+  if (pattern.startsWith("/") || pattern.startsWith("./") || pattern.includes("//")) return "";
+  const parts = pattern.split("/");
+  const base: string[] = [];
+  for (const part of parts.slice(0, -1)) {
+    if (part === "" || part === "." || part === ".." || GLOB_CHARS.test(part)) break;
+    base.push(part);
+  }
+  return base.join("/");
+}
+
+/** The start of the first entry of a sorted run ("\0a\0b\0") at or after `lo` that is >= key; run.length if none. */
+function lowerBound(run: string, key: string, lo = 1): number {
+  let hi = run.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const start = run.lastIndexOf("\0", mid - 1) + 1;
+    const end = run.indexOf("\0", start);
+    if (run.slice(start, end) < key) lo = end + 1;
+    else hi = start;
+  }
+  return lo;
+}
+
 export class RepoIndex implements SpecRepo {
-  readonly files: ReadonlySet<string>;
-  readonly dirs = new Set<string>([""]);
+  /**
+   * git's two listings, each "\0" + its sorted paths each followed by "\0": the untracked-but-not-ignored
+   * files, then the tracked ones (as `git ls-files --cached --others` prints them). A path, a directory or
+   * a directory's entries are found by binary search in these strings: no array, Set or tree of 50,000
+   * entries is built for a check that asks about a hundred paths.
+   */
+  private readonly runs: string[];
+  /** The same, sorted in JavaScript's order, when that differs from git's byte order (rare characters). */
+  private readonly sorted: string[];
+  private listCache: string[] | null = null;
   private readonly children = new Map<string, string[]>();
   private readonly byBase = new Map<string, string[]>();
   private readonly commits = new Map<string, boolean>();
@@ -34,60 +88,71 @@ export class RepoIndex implements SpecRepo {
   private readonly escapes = new Map<string, boolean>();
   private readonly realRoot: string;
 
-  private constructor(
+  /** Where the list came from: git, or the cache (see file-list-cache.ts). */
+  source: FileList["source"] = "git";
+
+  /** `others`, `cached`: git's -z outputs (every path followed by a NUL) for untracked and tracked files. */
+  constructor(
     readonly root: string,
-    readonly list: readonly string[],
-    private readonly picomatch: Picomatch,
+    others: string,
+    cached: string,
   ) {
     this.realRoot = realpathSync(root);
-    this.files = new Set(list);
-    for (const file of list) {
-      // Climb until a directory that is known already: each directory is added once.
-      let cut = file.lastIndexOf("/");
-      while (cut > 0) {
-        const dir = file.slice(0, cut);
-        if (this.dirs.has(dir)) break;
-        this.dirs.add(dir);
-        cut = dir.lastIndexOf("/");
-      }
+    this.runs = [`\0${others}`, `\0${cached}`];
+    // git sorts by bytes (UTF-8), JavaScript compares UTF-16 units: the same order unless a path holds a
+    // character from U+D800 up, and then the runs are sorted again for searching.
+    this.sorted = this.runs.map((run) =>
+      /[\uD800-\uFFFF]/.test(run) ? `\0${run.slice(1, -1).split("\0").sort().join("\0")}\0` : run,
+    );
+  }
+
+  /** Every path git lists, in git's order (untracked-but-not-ignored files, then tracked ones). */
+  get list(): readonly string[] {
+    this.listCache ??= this.runs.flatMap((run) => (run.length > 1 ? run.slice(1, -1).split("\0") : []));
+    return this.listCache;
+  }
+
+  /** Git lists this exact path. */
+  private listed(path: string): boolean {
+    for (const run of this.sorted) {
+      const at = lowerBound(run, path);
+      if (at < run.length && run.startsWith(`${path}\0`, at)) return true;
     }
+    return false;
+  }
+
+  /** Some path git lists lies below this directory ("" is the root). */
+  private listedDir(dir: string): boolean {
+    if (dir === "") return true;
+    const prefix = `${dir}/`;
+    for (const run of this.sorted) {
+      const at = lowerBound(run, prefix);
+      if (at < run.length && run.startsWith(prefix, at)) return true;
+    }
+    return false;
   }
 
   /**
-   * Lists the repository's files with one `git ls-files` call, run in the background: the caller can
-   * parse its specs while git reads the index and the untracked files.
+   * Lists the repository's files with `git ls-files` (tracked, and untracked but not ignored), run in the
+   * background: the caller can parse its specs meanwhile. With the project's paths, the list may come from
+   * .wm/cache/files.idx when nothing it derives from changed (store/file-list-cache.ts).
    */
-  static load(root: string): Promise<RepoIndex> {
-    const picomatch = import("picomatch");
-    return new Promise((resolveIndex, reject) => {
-      const child = spawn("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
-        cwd: root,
-        stdio: ["ignore", "pipe", "pipe"],
+  static async load(root: string, paths: ProjectPaths | null = null): Promise<RepoIndex> {
+    let files: FileList;
+    try {
+      files = await fileList(root, paths);
+    } catch (e) {
+      throw new WmError(`cannot list the files of ${root}: ${(e as Error).message}`, {
+        hint: "wm spec check needs a git repository (run `git init`)",
       });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on("data", (d: Buffer) => out.push(d));
-      child.stderr.on("data", (d: Buffer) => err.push(d));
-      const fail = (why: string) =>
-        reject(
-          new WmError(`cannot list the files of ${root}: ${why}`, {
-            hint: "wm spec check needs a git repository (run `git init`)",
-          }),
-        );
-      child.on("error", (e) => fail(e.message));
-      child.on("close", (code) => {
-        if (code !== 0) return fail(Buffer.concat(err).toString().trim() || `git exited ${code}`);
-        const list = Buffer.concat(out)
-          .toString("utf8")
-          .split("\0")
-          .filter((f) => f !== "");
-        picomatch.then((mod) => {
-          // picomatch is CommonJS: depending on the bundle format its function is the namespace or its default.
-          const m = mod as unknown as { default?: Picomatch } & Picomatch;
-          resolveIndex(new RepoIndex(root, list, typeof m.default === "function" ? m.default : m));
-        }, reject);
-      });
-    });
+    }
+    const index = new RepoIndex(
+      root,
+      files.list.slice(0, files.othersLen),
+      files.list.slice(files.othersLen),
+    );
+    index.source = files.source;
+    return index;
   }
 
   /** What is on disk at a repository path, without following symlinks out of the repository. */
@@ -105,13 +170,13 @@ export class RepoIndex implements SpecRepo {
   hasFile(path: string): boolean {
     const rel = safeRel(path);
     if (rel === null || rel === "") return false;
-    return this.files.has(rel) || this.onDisk(rel) === "file";
+    return this.listed(rel) || this.onDisk(rel) === "file";
   }
 
   hasDir(path: string): boolean {
     const rel = safeRel(path);
     if (rel === null) return false;
-    return this.dirs.has(rel) || this.onDisk(rel) === "dir";
+    return this.listedDir(rel) || this.onDisk(rel) === "dir";
   }
 
   listDir(path: string): string[] {
@@ -119,15 +184,24 @@ export class RepoIndex implements SpecRepo {
     if (rel === null) return [];
     let names = this.children.get(rel);
     if (names === undefined) {
-      // One pass over the list for the directory asked about: cheaper than a tree of every directory
-      // when only a few are ever asked (suggestions, migration numbers).
       const prefix = rel === "" ? "" : `${rel}/`;
       const found = new Set<string>();
-      for (const file of this.list) {
-        if (!file.startsWith(prefix)) continue;
-        const rest = file.slice(prefix.length);
-        const cut = rest.indexOf("/");
-        found.add(cut < 0 ? rest : rest.slice(0, cut));
+      for (const run of this.sorted) {
+        let at = lowerBound(run, prefix);
+        while (at < run.length && run.startsWith(prefix, at)) {
+          const end = run.indexOf("\0", at);
+          const rest = run.slice(at + prefix.length, end);
+          const cut = rest.indexOf("/");
+          if (cut < 0) {
+            found.add(rest);
+            at = end + 1;
+          } else {
+            // A subdirectory: skip its whole subtree ("0" is the character after "/").
+            const name = rest.slice(0, cut);
+            found.add(name);
+            at = lowerBound(run, `${prefix}${name}0`, end + 1);
+          }
+        }
       }
       names = [...found].sort();
       this.children.set(rel, names);
@@ -136,15 +210,22 @@ export class RepoIndex implements SpecRepo {
   }
 
   withBasename(name: string): string[] {
-    if (this.byBase.size === 0) {
-      for (const file of this.list) {
-        const base = file.slice(file.lastIndexOf("/") + 1);
-        const same = this.byBase.get(base);
-        if (same) same.push(file);
-        else this.byBase.set(base, [file]);
+    let same = this.byBase.get(name);
+    if (same === undefined) {
+      // A native search of git's output for "<name>\0" after a "/" or a "\0", in git's order.
+      same = [];
+      const needle = `${name}\0`;
+      for (const run of this.runs) {
+        for (let at = run.indexOf(needle, 1); at >= 0; at = run.indexOf(needle, at + 1)) {
+          const before = run.charCodeAt(at - 1);
+          if (before !== 0 && before !== 47) continue;
+          const from = run.lastIndexOf("\0", at - 1) + 1;
+          same.push(run.slice(from, at + name.length));
+        }
       }
+      this.byBase.set(name, same);
     }
-    return this.byBase.get(name) ?? [];
+    return same;
   }
 
   glob(pattern: string): string[] {
@@ -152,8 +233,21 @@ export class RepoIndex implements SpecRepo {
     if (cached) return cached;
     let matches: string[] = [];
     if (safeRel(pattern) !== null) {
-      const isMatch = this.picomatch(pattern, { dot: true, basename: !pattern.includes("/") });
-      matches = this.list.filter((f) => isMatch(f));
+      const isMatch = picomatch()(pattern, { dot: true, basename: !pattern.includes("/") });
+      const base = pattern.includes("/") && !pattern.startsWith("!") ? globBase(pattern) : "";
+      if (base === "" || this.sorted.some((run, k) => run !== this.runs[k])) {
+        matches = this.list.filter((f) => isMatch(f));
+      } else {
+        // Only paths under the pattern's literal directory can match: git's order within each run.
+        for (const run of this.runs) {
+          for (let at = lowerBound(run, base); at < run.length && run.startsWith(base, at); ) {
+            const end = run.indexOf("\0", at);
+            const path = run.slice(at, end);
+            if (isMatch(path)) matches.push(path);
+            at = end + 1;
+          }
+        }
+      }
       if (matches.length === 0 && pattern.endsWith("/**"))
         matches = this.hasDir(pattern.slice(0, -3)) ? [pattern] : [];
     }
@@ -180,7 +274,7 @@ export class RepoIndex implements SpecRepo {
       const next = join(cur, parts[i]!);
       // git lists files under a real directory only (a symlink to a directory is one entry): a
       // directory of the index, reached without a symlink so far, is not a link.
-      if (depth === 0 && i < parts.length - 1 && this.dirs.has(parts.slice(0, i + 1).join("/"))) {
+      if (depth === 0 && i < parts.length - 1 && this.listedDir(parts.slice(0, i + 1).join("/"))) {
         cur = next;
         continue;
       }

@@ -1,9 +1,11 @@
 // The repository index behind `wm spec check`, on a real temp git repository.
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import picomatch from "picomatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RepoIndex } from "../../src/store/repo-index.js";
 import { cleanupTemp, git, tempDir, tempRepo } from "../helpers/cli.js";
+import { seededRng } from "../helpers/prng.js";
 
 afterAll(cleanupTemp);
 
@@ -85,3 +87,88 @@ describe("RepoIndex", () => {
     await expect(RepoIndex.load(tempDir("wm-nogit-"))).rejects.toThrow(/cannot list the files/);
   });
 });
+
+function searchSuite(label: string, segs: string[]): void {
+  describe(`RepoIndex's searches (${label})`, () => {
+    // git sorts by UTF-8 bytes; the index searches its output without building a Set or a tree. Its answers
+    // must be those of a plain scan, names with "-", ".", "0" (the characters around "/"), non-ASCII and
+    // astral characters (whose UTF-16 order differs from git's) included.
+    const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+    const rng = seededRng(7);
+    const paths = new Set<string>();
+    for (let i = 0; i < 400; i++) {
+      const depth = rng.between(1, 4);
+      paths.add(
+        Array.from({ length: depth }, () => rng.pick(segs)).join("/") + (rng.chance(0.5) ? ".ts" : ""),
+      );
+    }
+    const all = [...paths];
+    // A path that is also a directory of another path is fine for git (a file and a directory cannot share
+    // a name on disk, but the index of a repository moved between systems can); keep only files.
+    const files = all.filter((p) => !all.some((q) => q.startsWith(`${p}/`)));
+    const others = files.filter(() => rng.chance(0.3)).sort(byBytes);
+    const cached = files.filter((f) => !others.includes(f)).sort(byBytes);
+    const list = [...others, ...cached];
+    const nul = (xs: string[]) => xs.map((x) => `${x}\0`).join("");
+    let index: RepoIndex;
+    beforeAll(() => {
+      index = new RepoIndex(tempDir("wm-search-"), nul(others), nul(cached));
+    });
+    const dirsOf = (p: string) =>
+      p
+        .split("/")
+        .slice(0, -1)
+        .map((_, i, parts) => parts.slice(0, i + 1).join("/"));
+    const probes = [...files, ...files.flatMap(dirsOf), "a", "nope", "a/b/c/d/e", "😀/😀", "é/é.ts"];
+
+    it("keeps git's order in list", () => {
+      expect(index.list).toEqual(list);
+    });
+
+    it("finds files and directories as a scan does", () => {
+      for (const p of probes) {
+        expect(index.hasFile(p), p).toBe(list.includes(p));
+        expect(index.hasDir(p), p).toBe(list.some((f) => f.startsWith(`${p}/`)));
+      }
+    });
+
+    it("lists a directory's entries as a scan does", () => {
+      for (const d of ["", ...new Set(files.flatMap(dirsOf))]) {
+        const prefix = d === "" ? "" : `${d}/`;
+        const names = new Set(
+          list.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length).split("/")[0]!),
+        );
+        expect(index.listDir(d), d).toEqual([...names].sort());
+      }
+    });
+
+    it("finds basenames and globs in git's order", () => {
+      for (const name of [...new Set(files.map((f) => f.split("/").pop()!))]) {
+        expect(index.withBasename(name), name).toEqual(
+          list.filter((f) => f === name || f.endsWith(`/${name}`)),
+        );
+      }
+      for (const pattern of [
+        "a/**/*.ts",
+        "a-b/*",
+        "é/**",
+        "😀/*/*.ts",
+        "*.ts",
+        "a/{b,a0}/**",
+        "a.b/a/*",
+        "Z/**/Z",
+      ]) {
+        const isMatch = picomatch(pattern, { dot: true, basename: !pattern.includes("/") });
+        const want = list.filter((f) => isMatch(f));
+        expect(index.glob(pattern), pattern).toEqual(
+          want.length === 0 && pattern.endsWith("/**") && index.hasDir(pattern.slice(0, -3))
+            ? [pattern]
+            : want,
+        );
+      }
+    });
+  });
+}
+
+searchSuite("git's order is JavaScript's", ["a", "a-b", "a.b", "a0", "b", "é", "日本", "z z", "Z"]);
+searchSuite("astral and high characters", ["a", "a-b", "a.b", "a0", "é", "😀", "\uE000x", "Z"]);

@@ -51,6 +51,12 @@ export async function parseSpec(source: string, file: string): Promise<SpecModel
   return buildModel(parse(source), source, file);
 }
 
+/** remark's tree of a spec alone: plain JSON data, which a cache may keep (the model is built from it). */
+export async function parseMarkdown(source: string): Promise<Root> {
+  const parse = await loadParser();
+  return parse(source);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Inline content -> segments
 

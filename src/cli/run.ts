@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { defaultCtx } from "../services/context.js";
 import { type Command, GLOBAL_OPTIONS, type Io, type OptionSpec } from "./command.js";
+import { isTerminal, writeFd } from "./fd-write.js";
 import { envelope, paint, toReport, useColor } from "./output.js";
 import { COMMANDS, groups } from "./registry.js";
 
@@ -62,9 +63,9 @@ function resolveCommand(words: string[]): { name: string; rest: number } | null 
 export async function runCli(argv: string[], version: string): Promise<number> {
   const env = process.env;
   const json = argv.includes("--json");
-  const color = useColor(env, Boolean(process.stdout.isTTY), argv.includes("--no-color"));
-  const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
-  const err = (s: string) => process.stderr.write(s.endsWith("\n") ? s : `${s}\n`);
+  const color = useColor(env, isTerminal(1), argv.includes("--no-color"));
+  const out = (s: string) => writeFd(1, s.endsWith("\n") ? s : `${s}\n`);
+  const err = (s: string) => writeFd(2, s.endsWith("\n") ? s : `${s}\n`);
   try {
     const words: string[] = [];
     for (const a of argv) {
@@ -143,7 +144,7 @@ export async function runCli(argv: string[], version: string): Promise<number> {
       ctx: defaultCtx(process.cwd(), env),
       json,
       color,
-      interactive: Boolean(process.stderr.isTTY),
+      interactive: isTerminal(2),
       stderr: err,
     };
     const outcome = await cmd.run(parsed.values, parsed.positionals, io);
@@ -156,7 +157,7 @@ export async function runCli(argv: string[], version: string): Promise<number> {
     if (json) {
       err(JSON.stringify({ schemaVersion: 1, kind: "error", error: report }));
     } else {
-      const p = paint(useColor(env, Boolean(process.stderr.isTTY), argv.includes("--no-color")));
+      const p = paint(useColor(env, isTerminal(2), argv.includes("--no-color")));
       err(`${p.red("error:")} ${report.message}`);
       if (report.hint) err(`${p.dim("hint:")} ${report.hint}`);
     }

@@ -70,6 +70,10 @@ step spec tasks "$spec"
 step tasks graph --issue=1
 step tasks ready
 
+say "An implementation session on issue 1: it cannot end while the issue's tasks are open (the Stop hook asks the same):"
+step enter implementation --issue 1
+step can-exit || true
+
 say "Work the graph: ready moves as tasks complete."
 ids() { wm tasks list --issue=1 --json | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{for(const t of JSON.parse(s).data)console.log(t.id+' '+t.title)})"; }
 id_of() { ids | grep -F "$1" | head -n 1 | cut -d' ' -f1; }
@@ -93,4 +97,12 @@ step tasks done "$impl" --evidence="PR merged"
 step tasks done "$config" --evidence="config applied"
 step tasks done "$staging" --evidence-cmd="git log --oneline -1"
 step tasks ready --explain
+rollback=$(id_of "Test rollback procedure")
+epic=$(wm tasks list --issue=1 --type=epic --json | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).data[0].id))")
+step tasks done "$rollback" --evidence="rolled back staging to the previous release and forward again"
+step tasks done "$docs" --evidence="docs/runbooks/deploy.md updated"
+step tasks done "$epic" --evidence="all phases done"
 step tasks check
+say "Everything is done, with evidence: now the session may end."
+step can-exit
+step exit

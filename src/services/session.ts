@@ -355,15 +355,7 @@ export async function exitMode(
       return forceExitUnreadable(ctx, paths, sessionId, reason, err.message);
     }
     if (l.mode === null) {
-      return {
-        session: sessionId,
-        mode: null,
-        issue: null,
-        forced: false,
-        reason: null,
-        conditions: [],
-        cancelled: [],
-      };
+      return notInMode(sessionId);
     }
     const ev = (await evaluate(ctx, l, "check"))!;
     if (!ev.ok && !opts.force) {
@@ -434,15 +426,7 @@ async function forceExitUnreadable(
 ): Promise<ExitResult> {
   const s = readSession(paths, sessionId);
   if (s === null || s.mode === null) {
-    return {
-      session: sessionId,
-      mode: null,
-      issue: null,
-      forced: false,
-      reason: null,
-      conditions: [],
-      cancelled: [],
-    };
+    return notInMode(sessionId);
   }
   const now = ctx.now();
   const own = new Set(s.tasks);
@@ -644,4 +628,9 @@ export async function prime(
   const l = await loadSessionContext(ctx, sessionId, true);
   const ev = await evaluate(ctx, l, "context");
   return renderPrime(l, ev, budget, l.mode === null ? listModeFiles(l.paths).map((f) => f.name) : []);
+}
+
+/** The exit result of a session that is in no mode: nothing to check, nothing to cancel. */
+function notInMode(sessionId: string): ExitResult {
+  return notInMode(sessionId);
 }

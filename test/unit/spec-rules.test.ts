@@ -315,6 +315,26 @@ describe("spec/missing-path", () => {
     ]);
   });
 
+  it("does not judge a path while its row's change type is still a choice; unresolved-choice reports it", async () => {
+    const src = lines(
+      "| File Path | Change Type | Description |",
+      "|---|---|---|",
+      "| `apps/web/src/services/order-status.ts` | Create/Modify | statuses |",
+      "| `apps/web/src/services/pricing.ts` | Modify | quotes |",
+      "| `apps/web/src/lib/rates/*.ts` | Create/Modify | rates |",
+      "",
+      "The page reads `apps/web/src/services/order-status.ts`.",
+    );
+    expect(await run(missingPath, src)).toEqual([
+      '4:4 "apps/web/src/services/pricing.ts" does not exist (File Path column)',
+    ]);
+    expect(await run(globNoMatch, src)).toEqual([]);
+    expect(await run(unresolvedChoice, src)).toEqual([
+      '3:45 "Change Type" still offers a choice: pick one',
+      '5:35 "Change Type" still offers a choice: pick one',
+    ]);
+  });
+
   it("flags a backticked prose path that does not exist", async () => {
     expect(await run(missingPath, "See `apps/web/src/routes.ts` for the router.\n")).toEqual([
       '1:6 "apps/web/src/routes.ts" does not exist and the spec does not create it',
@@ -360,6 +380,26 @@ describe("spec/line-range", () => {
       "| Path | Relevant Lines |",
       "|---|---|",
       "| `apps/web/src/db/client.ts` | all |",
+    );
+    expect(await run(lineRange, src)).toEqual([]);
+  });
+
+  it("reads a range written before its path: lines a-b of, line n of, lines a to b in", async () => {
+    const src = lines(
+      "See lines 20-31 of `apps/web/src/db/client.ts`, line 40 of `scripts/deploy.sh`",
+      "and lines 70 to 95 in `apps/web/src/server.ts`.",
+    );
+    expect(await run(lineRange, src)).toEqual([
+      '1:5 "apps/web/src/db/client.ts" has 30 lines; "lines 20-31" is past its end',
+      '1:49 "scripts/deploy.sh" has 23 lines; "line 40" is past its end',
+      '2:5 "apps/web/src/server.ts" has 80 lines; "lines 70 to 95" is past its end',
+    ]);
+  });
+
+  it("gives a range written before a path to that path, not to the path before it", async () => {
+    const src = lines(
+      "Compare `scripts/deploy.sh` and lines 60-70 of `apps/web/src/server.ts`; `scripts/deploy.sh` with",
+      "line 50 in `apps/web/src/server.ts`, and lines 1 to 30 of `apps/web/src/db/client.ts`.",
     );
     expect(await run(lineRange, src)).toEqual([]);
   });
@@ -454,6 +494,63 @@ describe("spec/secret", () => {
       "Set `DATABASE_URL=postgres://localhost:5432/shop` locally; `STRIPE_KEY` comes from the vault.",
     );
     expect(await run(secret, src)).toEqual([]);
+  });
+});
+
+describe("No-gating", () => {
+  // A "No" covers its own question: up to the next **Question?** or the next heading.
+  const src = lines(
+    "## 6. Impact",
+    "",
+    "| Path | Affected? |",
+    "|---|---|",
+    "| `scripts/deploy.sh` | Yes |",
+    "",
+    "**Data repair needed?** No",
+    "**Repair approach:** <!-- script that fixes the records -->",
+    "**Repair script:** `scripts/repair/*.sh` with postgres://deploy:Sup3rS3cretPw@db.example.com:5432/shop",
+    "",
+    "```sql",
+    "UPDATE orders SET total_cents = ;",
+    "```",
+    "",
+    "**Same bug elsewhere?**",
+    "Searched `apps/worker/src/**/*.ts` and `scripts/*.sh`.",
+    "",
+    "```sql",
+    "SELECT id FROM orders WHERE total_cents <> (SELECT 1",
+    "```",
+    "",
+    "**Notes:** <!-- -->",
+    "",
+    "## 7. Rollout",
+    "",
+    "**Feature flag needed?** No",
+    "**Flag name:** <!-- -->",
+    "### 7.1 Monitoring",
+    "**Dashboard:** <!-- -->",
+  );
+
+  it("stops at the next question: its paths and SQL are checked again, the gated part's are not", async () => {
+    expect(await run(globNoMatch, src)).toEqual([
+      '16:11 "apps/worker/src/**/*.ts" matches no file in the repository',
+    ]);
+    const sql = await run(sqlSyntax, src);
+    expect(sql.map((f) => f.split(" ")[0])).toEqual(["19:53"]);
+  });
+
+  it("stops at the next heading: a subsection after the question is not gated", async () => {
+    expect(await run(unfilledField, src)).toEqual([
+      '22:12 field "Notes" holds only a template comment',
+      '29:16 field "Dashboard" holds only a template comment',
+    ]);
+  });
+
+  it("does not hide a secret pasted into the gated part", async () => {
+    const model = await parseSpec(src, "spec.md");
+    expect(model.skipped(src.indexOf("postgres://"))).toMatch(/Data repair needed/);
+    const found = await secret.check(model, checkEnv(REPO));
+    expect(found.map((d) => d.line)).toEqual([9]);
   });
 });
 

@@ -730,24 +730,29 @@ function computeSkips(b: Builder, model: Pick<SpecModel, "naWithoutReason">): Sk
         model.naWithoutReason.push({ section: s, offset: at >= 0 ? s.offset : firstRun!.offset });
     }
   }
-  // A "No" to a question gates the largest section it opens, else the rest of its own section.
+  // A "No" to a question gates what belongs to that question. When the question opens a section (it is the
+  // section's first slot) and names its subject, that is the whole section, subsections included, climbing
+  // to a parent the same way ("Migration needed?" first in "4.1 Migration Details" gates "4. Database
+  // Migration"). Otherwise it is the question's own part: up to the next `**Question?**` or the next heading,
+  // whichever comes first ("Data repair needed? No" does not gate a later "Same bug elsewhere?").
+  const questions = b.fields.filter((f) => f.question).map((f) => f.labelOffset);
   for (const f of b.fields) {
     if (!f.question || f.container || !isNoAnswer(f.text)) continue;
     const chain = ancestors(f.section).filter((s) => s.depth >= 2);
     let gate: Section | null = null;
-    for (const [k, s] of chain.entries()) {
+    for (const s of chain) {
       const first = b.slots.find((x) => within(s, x.offset));
       if (first?.kind !== "field" || first.offset !== f.offset) break;
-      // Past its own section, the question gates a parent only when it is about the parent's subject
-      // ("Migration needed?" gates "4. Database Migration"; "Schema change needed?" does not gate "Data Layer").
-      if (k > 0 && !sharesWord(f.label, s.title)) break;
+      if (!sharesWord(f.label, s.title)) break;
       gate = s;
     }
     const reason = `"${f.label}?" is answered ${f.text.split(/\s/)[0]}`;
     if (gate) skips.push({ start: gate.offset, end: gate.end, reason });
     else {
-      const own = chain[0];
-      skips.push({ start: f.labelOffset, end: own ? own.end : b.source.length, reason });
+      const own = f.section >= 0 ? b.sections[f.section] : undefined;
+      const nextHeading = own ? own.ownEnd : (b.sections[0]?.offset ?? b.source.length);
+      const nextQuestion = questions.find((o) => o > f.labelOffset) ?? b.source.length;
+      skips.push({ start: f.labelOffset, end: Math.min(nextHeading, nextQuestion), reason });
     }
   }
   // An optional section nobody touched.

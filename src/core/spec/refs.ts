@@ -10,9 +10,10 @@ import { hasTemplateVariable } from "./values.js";
 /**
  * What the spec says about a path: it exists now (`exist`: Modify/Delete rows, Related files, Based On),
  * it is new (`create`), it may be new (`maybe-create`: a location field), it exists now or the spec creates
- * it (`planned`: other path columns), or prose mentions it (`mention`: same as planned, stricter token test).
+ * it (`planned`: other path columns), prose mentions it (`mention`: same as planned, stricter token test),
+ * or its row's change type is still an unresolved choice (`undecided`: whether it should exist is open).
  */
-export type Intent = "exist" | "create" | "maybe-create" | "planned" | "mention";
+export type Intent = "exist" | "create" | "maybe-create" | "planned" | "mention" | "undecided";
 
 export interface LineRange {
   start: number;
@@ -220,10 +221,10 @@ export function classifyToken(token: string, strict: boolean, repo: SpecRepo): C
   return null;
 }
 
-/** Line ranges written as words near a path: `lines 45-78`, `line 12`, `L10-L20`, `(10-20)` in a Lines cell. */
+/** Line ranges written as words after a path: `lines 45-78`, `lines 45 to 78`, `line 12`, `L10-L20`. */
 function wordRanges(seg: Seg, from: number): LineRange[] {
   const out: LineRange[] = [];
-  const re = /\b(?:lines?\s+(\d+)(?:\s*[-–]\s*(\d+))?|L(\d+)(?:\s*[-–]\s*L?(\d+))?)\b/gi;
+  const re = /\b(?:lines?\s+(\d+)(?:(?:\s*[-–]\s*|\s+to\s+)(\d+))?|L(\d+)(?:\s*[-–]\s*L?(\d+))?)\b/gi;
   re.lastIndex = from;
   for (let m = re.exec(seg.text); m; m = re.exec(seg.text)) {
     const a = Number(m[1] ?? m[3]);
@@ -231,6 +232,21 @@ function wordRanges(seg: Seg, from: number): LineRange[] {
     out.push({ start: a, end: b === undefined ? a : Number(b), offset: segOffset(seg, m.index), text: m[0] });
   }
   return out;
+}
+
+/** A range written before its path, ending the text: `lines 20-31 of `, `line 12 of `, `lines 20 to 31 in `. */
+const RANGE_BEFORE = /\b(lines?\s+(\d+)(?:(?:\s*[-–]\s*|\s+to\s+)(\d+))?)\s+(?:of|in)\s+$/i;
+
+function rangeBefore(seg: Seg, upTo: number): LineRange | null {
+  const m = RANGE_BEFORE.exec(seg.text.slice(0, upTo));
+  if (!m) return null;
+  const a = Number(m[2]);
+  return {
+    start: a,
+    end: m[3] === undefined ? a : Number(m[3]),
+    offset: segOffset(seg, m.index),
+    text: m[1]!,
+  };
 }
 
 /** A Relevant Lines cell: `45-78`, `12, 30-40`, `L10-L20`. Anything else (`all`, `n/a`) is not a range. */
@@ -262,7 +278,7 @@ function intentOfRow(table: Table, row: number): Intent | null {
   for (const cell of table.rows[row]?.cells ?? []) {
     if (!CHANGE_COLUMN.test(table.headers[cell.col] ?? "")) continue;
     // `Create/Modify/Delete` left unresolved: the row says nothing about the path yet.
-    if (cell.state === "choice") return "mention";
+    if (cell.state === "choice") return "undecided";
     const word = cell.text.trim().toLowerCase();
     if (CREATE_WORDS.has(word)) return "create";
     if (MODIFY_WORDS.has(word)) return "exist";
@@ -270,12 +286,18 @@ function intentOfRow(table: Table, row: number): Intent | null {
   return null;
 }
 
+/** A token of a cell or field value; `index`/`end` are where it starts and ends in `seg.text`. */
+interface Token {
+  text: string;
+  offset: number;
+  seg: Seg;
+  index: number;
+  end: number;
+}
+
 /** Tokens of a cell or field value: its code spans, else its words. Each with its source offset. */
-function tokens(
-  segs: readonly Seg[],
-  codeOnly: boolean,
-): Array<{ text: string; offset: number; seg: Seg; end: number }> {
-  const out: Array<{ text: string; offset: number; seg: Seg; end: number }> = [];
+function tokens(segs: readonly Seg[], codeOnly: boolean): Token[] {
+  const out: Token[] = [];
   const codes = segs.filter((s) => s.kind === "code");
   if (codes.length > 0 || codeOnly) {
     for (const s of codes)
@@ -283,6 +305,7 @@ function tokens(
         text: s.text.trim(),
         offset: s.start + (s.text.length - s.text.trimStart().length),
         seg: s,
+        index: 0,
         end: s.text.length,
       });
     return out;
@@ -292,7 +315,13 @@ function tokens(
     const re = /[^\s,;()"'`]+/g;
     for (let m = re.exec(s.text); m; m = re.exec(s.text)) {
       const word = m[0].replace(/[.:]+$/, "");
-      out.push({ text: word, offset: segOffset(s, m.index), seg: s, end: m.index + m[0].length });
+      out.push({
+        text: word,
+        offset: segOffset(s, m.index),
+        seg: s,
+        index: m.index,
+        end: m.index + m[0].length,
+      });
     }
   }
   return out;
@@ -392,14 +421,28 @@ export function pathRefs(model: SpecModel, repo: SpecRepo): PathRef[] {
       }
     }
     const strict = source === "prose";
+    const found: Array<{ tok: Token; c: Classified; before: LineRange | null }> = [];
     for (const tok of tokens(valueSegs, codeOnly)) {
       const c = classifyToken(tok.text, strict, repo);
       if (!c) continue;
+      // `lines 20-31 of `path``: the range right before the path, in its own text or the text before the code span.
+      let before: LineRange | null = null;
+      if (tok.seg.kind === "text") before = rangeBefore(tok.seg, tok.index);
+      else {
+        const prev = run.segs[run.segs.indexOf(tok.seg) - 1];
+        if (prev && prev.kind === "text") before = rangeBefore(prev, prev.text.length);
+      }
+      found.push({ tok, c, before });
+    }
+    // A range written before a path is that path's, never the previous path's "lines a-b" after it.
+    const claimed = new Set(found.flatMap((f) => (f.before ? [f.before.offset] : [])));
+    for (const { tok, c, before } of found) {
       const raw = c.range ? tok.text.slice(0, c.range.at - 1) : tok.text;
       const ref = push(raw, tok.text, tok.offset, c, intent, source, label, run);
+      if (before) ref.ranges.push(before);
       // `lines 45-78` written right after the path, in the same text or the text after a code span.
       const near = (seg: Seg, from: number) =>
-        wordRanges(seg, from).filter((r) => r.offset - segOffset(seg, from) <= 15);
+        wordRanges(seg, from).filter((r) => r.offset - segOffset(seg, from) <= 15 && !claimed.has(r.offset));
       if (tok.seg.kind === "text") ref.ranges.push(...near(tok.seg, tok.end));
       else {
         const next = run.segs[run.segs.indexOf(tok.seg) + 1];
@@ -430,7 +473,7 @@ export function pathRefs(model: SpecModel, repo: SpecRepo): PathRef[] {
   return refs.sort((a, b) => a.offset - b.offset);
 }
 
-/** Paths the spec says it will create, and the directories they imply. */
+/** Paths the spec says it will (or, on an undecided row, may) create, and the directories they imply. */
 export function createdPaths(refs: readonly PathRef[]): {
   files: Set<string>;
   dirs: Set<string>;
@@ -440,7 +483,7 @@ export function createdPaths(refs: readonly PathRef[]): {
   const dirs = new Set<string>();
   const basenames = new Set<string>();
   for (const r of refs) {
-    if (r.intent !== "create" && r.intent !== "maybe-create") continue;
+    if (r.intent !== "create" && r.intent !== "maybe-create" && r.intent !== "undecided") continue;
     const p = r.path.replace(/\/$/, "");
     if (r.dir) dirs.add(p);
     else {

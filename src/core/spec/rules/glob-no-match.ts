@@ -15,7 +15,8 @@ const rule: SpecRule = {
         ref.escapes ||
         ref.variable ||
         ref.intent === "create" ||
-        ref.intent === "maybe-create"
+        ref.intent === "maybe-create" ||
+        ref.intent === "undecided"
       )
         continue;
       if (model.skipped(ref.offset)) continue;

@@ -6,8 +6,8 @@ const rule: SpecRule = {
   id: "spec/line-range",
   severity: "error",
   description:
-    'A line range given for a file (`path:10-20`, `path#L10-L20`, "lines 45-78" beside a path, a Relevant ' +
-    "Lines cell) is backwards or goes past the end of the file.",
+    'A line range given for a file (`path:10-20`, `path#L10-L20`, "lines 45-78" right after a path, "lines 45-78 ' +
+    'of `path`" right before it, a Relevant Lines cell) is backwards or goes past the end of the file.',
   check(model, env) {
     const out: Diagnostic[] = [];
     for (const ref of refsOf(model, env.repo)) {

@@ -24,7 +24,8 @@ const rule: SpecRule = {
   description:
     "A path the spec relies on does not exist: a Modify/Delete row, a Related files / Based On / File cell, a " +
     "`Files changed:` value, or a backticked path in prose. A Create row (or a New Files entry) must not exist " +
-    "yet, and its directory must exist or be created by the spec. URLs, package names, env var names, commands " +
+    "yet, and its directory must exist or be created by the spec. A row whose change type is still a choice " +
+    "(`Create/Modify`) is not judged. URLs, package names, env var names, commands " +
     "and routes (`/api/...`) are not paths.",
   check(model, env) {
     const repo = env.repo;
@@ -33,6 +34,8 @@ const rule: SpecRule = {
     const out: Diagnostic[] = [];
     for (const ref of refs) {
       if (ref.escapes || ref.variable || ref.marker || ref.glob || model.skipped(ref.offset)) continue;
+      // `Create/Modify` left open: whether the file should exist is not decided (unresolved-choice says so).
+      if (ref.intent === "undecided") continue;
       if (repo.symlinkEscapes(ref.path.replace(/\/$/, ""))) continue;
       const p = ref.path.replace(/\/$/, "");
       if (ref.intent === "exist") {

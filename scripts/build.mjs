@@ -45,6 +45,8 @@ const externals = {
 await build({
   entryPoints: [
     { in: join(root, "src/cli/main.ts"), out: "wm" },
+    // `wm hook <event>` skips dist/wm.cjs (bin/wm.cjs requires this one directly).
+    { in: join(root, "src/cli/hook-entry.ts"), out: "hook" },
     ...commands.map((f) => ({
       in: join(root, "src/cli/commands", f),
       out: `commands/${f.replace(/\.ts$/, "")}`,
@@ -58,8 +60,11 @@ await build({
   target: "node20",
   minify: process.env.WM_NO_MINIFY !== "1",
   legalComments: "none",
-  define: { __WM_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__wm_import_meta_url" },
-  banner: { js: 'const __wm_import_meta_url=require("node:url").pathToFileURL(__filename).href;' },
+  define: { __WM_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__wm_meta.url" },
+  // Computed on first use: building the URL costs ~0.5 ms, which a hook that never asks should not pay.
+  banner: {
+    js: 'const __wm_meta={get url(){return this.u??=require("node:url").pathToFileURL(__filename).href}};',
+  },
   plugins: [commandsExternal, externals],
   logLevel: "warning",
 });
@@ -71,7 +76,7 @@ await build({
 // 20.19 or later.
 const ESM_ONLY = /^"@octokit\//;
 const DYNAMIC_IMPORT = /\bimport\(("(?:\.\/commands\/[a-z0-9-]+\.cjs|[@a-z][a-z0-9@/._:-]*)")\)/g;
-for (const file of ["wm.cjs", ...commands.map((f) => `commands/${f.replace(/\.ts$/, ".cjs")}`)]) {
+for (const file of ["wm.cjs", "hook.cjs", ...commands.map((f) => `commands/${f.replace(/\.ts$/, ".cjs")}`)]) {
   const path = join(tmp, file);
   const code = readFileSync(path, "utf8");
   writeFileSync(

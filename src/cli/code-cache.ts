@@ -80,11 +80,14 @@ function writeCache(dir: string, name: string, file: string, data: Buffer): void
 /**
  * Runs `dist/commands/<name>.cjs` as CommonJS through vm.Script with a code cache. Outside the built CLI
  * (tests run the sources) or when the bundle cannot be read, `fallback` (the plain import) is used.
+ * `cacheName` (default `name`) names the cache: a bundle whose runs take different paths (the hook's
+ * events) keeps one per path, each holding the functions that path compiles.
  */
-export async function loadWithCodeCache(
+export async function loadWithCodeCache<M = CommandModule>(
   name: string,
-  fallback: () => Promise<CommandModule>,
-): Promise<CommandModule> {
+  fallback: () => Promise<M>,
+  cacheName: string = name,
+): Promise<M> {
   // Only the built CLI is a CommonJS bundle beside its commands/ directory.
   if (typeof __filename !== "string" || !__filename.endsWith(".cjs")) return fallback();
   const file = join(dirname(__filename), "commands", `${name}.cjs`);
@@ -105,7 +108,7 @@ export async function loadWithCodeCache(
     return fallback();
   }
   const hash = fnv64(`${id}-${process.execArgv.join(" ")}`);
-  const cacheFile = dir === null ? null : join(dir, `${name}-${hash}.bin`);
+  const cacheFile = dir === null ? null : join(dir, `${cacheName}-${hash}.bin`);
   const cachedData = cacheFile === null ? undefined : readOwn(cacheFile);
   // The same wrapper as Node's CommonJS loader, on the same line, so positions in stack traces hold.
   const script = new Script(
@@ -115,7 +118,7 @@ export async function loadWithCodeCache(
   if (dir !== null && cacheFile !== null && (cachedData === undefined || script.cachedDataRejected)) {
     process.once("exit", () => {
       try {
-        writeCache(dir, name, cacheFile, script.createCachedData());
+        writeCache(dir, cacheName, cacheFile, script.createCachedData());
       } catch {}
     });
   }
@@ -138,7 +141,7 @@ export async function loadWithCodeCache(
     run.call(module.exports, module.exports, createRequire(filename), module, filename, dirname(filename));
   };
   try {
-    return req(resolved) as CommandModule;
+    return req(resolved) as M;
   } finally {
     if (own === undefined) delete extensions[".cjs"];
     else extensions[".cjs"] = own;

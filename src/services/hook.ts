@@ -23,7 +23,6 @@ import {
   NO_OPINION,
   tasksDoneIds,
 } from "../core/claude-hooks.js";
-import { resolveId } from "../core/ids.js";
 import type { ModeDef } from "../core/modes.js";
 import { redact } from "../core/redact.js";
 import { addEvent, addTouched, isRuntimePath, isSessionId, type SessionState } from "../core/session.js";
@@ -32,6 +31,7 @@ import { configFast } from "../store/config-fast.js";
 import { listModeFiles, loadModeCached } from "../store/modes-store.js";
 import { findProject, type ProjectPaths } from "../store/paths.js";
 import { mutateSession, readSession } from "../store/sessions-store.js";
+import type { TasksIndex } from "../store/tasks-index.js";
 import { openTasks } from "../store/tasks-store.js";
 import type { Ctx } from "./context.js";
 import { evaluate, loadSessionContext, renderPrime } from "./session.js";
@@ -209,29 +209,34 @@ function lineAt(text: string, k: number): string {
   return end < 0 ? text.slice(start) : text.slice(start, end);
 }
 
+/** resolveId over the index's ids, without splitting all of them: the id, or null when unknown or ambiguous. */
+function resolveIn(index: TasksIndex, input: string): string | null {
+  const wanted = input.trim().toLowerCase();
+  if (wanted === "") return null;
+  if (index.positionOf(wanted) >= 0) return wanted;
+  const matches = index.idsStartingWith(wanted);
+  return matches.length === 1 ? matches[0]! : null;
+}
+
 async function doneOrderGate(paths: ProjectPaths, command: string): Promise<HookAnswer> {
   const wanted = tasksDoneIds(command);
   if (wanted.length === 0) return NO_OPINION;
   const index = await openTasks(paths);
-  const ids = index.ids();
   const graph = index.view();
   const deps = index.columns().deps;
-  const pos = new Map(ids.map((id, k) => [id, k]));
   const problems: string[] = [];
   for (const input of wanted) {
-    let id: string;
-    try {
-      id = resolveId(ids, input);
-    } catch {
-      continue; // unknown or ambiguous: `wm tasks done` itself reports it
+    // Unknown or ambiguous: `wm tasks done` itself reports it.
+    const id = resolveIn(index, input);
+    if (id === null) continue;
+    const mine = lineAt(deps, index.positionOf(id));
+    const open: number[] = [];
+    for (const d of mine === "" ? [] : mine.split(",")) {
+      const k = index.positionOf(d);
+      if (k >= 0 && !isResolved(graph.status(k))) open.push(k);
     }
-    const mine = lineAt(deps, pos.get(id)!);
-    const open = (mine === "" ? [] : mine.split(",")).filter((d) => {
-      const k = pos.get(d);
-      return k !== undefined && !isResolved(graph.status(k));
-    });
     if (open.length === 0) continue;
-    const shown = index.tasks(open.map((d) => pos.get(d)!)).map((t) => `${t.id} (${t.status}) ${t.title}`);
+    const shown = index.tasks(open).map((t) => `${t.id} (${t.status}) ${t.title}`);
     problems.push(
       `${id} depends on ${open.length === 1 ? "a task" : "tasks"} still open: ${shown.join("; ")}`,
     );

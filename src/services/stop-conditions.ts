@@ -146,6 +146,15 @@ export interface Scope {
 export function positionsOf(index: TasksIndex, ids: readonly string[]): number[] {
   if (ids.length === 0) return [];
   const want = new Set(ids);
+  if (want.size <= 64) {
+    // A few ids (the usual session): look each up rather than split all ids of the index.
+    const picked: number[] = [];
+    for (const id of want) {
+      const k = index.positionOf(id);
+      if (k >= 0) picked.push(k);
+    }
+    return picked.sort((a, b) => a - b);
+  }
   const all = index.ids();
   const picked: number[] = [];
   for (let k = 0; k < all.length && picked.length < want.size; k++) {
@@ -157,12 +166,12 @@ export function positionsOf(index: TasksIndex, ids: readonly string[]): number[]
 /** The issue's own work: its tasks other than the phase tasks of mode sessions. */
 export function issueWork(index: TasksIndex, issue: number): Scope {
   const out: Scope = { tasks: [], at: [] };
-  for (const k of index.issueIndices(issue)) {
-    const t = index.task(k);
-    if (isModePhaseTask(t)) continue;
+  const at = index.issueIndices(issue);
+  index.tasks(at).forEach((t, i) => {
+    if (isModePhaseTask(t)) return;
     out.tasks.push(t);
-    out.at.push(k);
-  }
+    out.at.push(at[i]!);
+  });
   return out;
 }
 

@@ -3,7 +3,11 @@
 
 import { createRequire } from "node:module";
 
-const req = createRequire(import.meta.url);
+let required: NodeJS.Require | undefined;
+const req = (id: string) => {
+  required ??= createRequire(import.meta.url);
+  return required(id);
+};
 
 export const crypto = (): typeof import("node:crypto") => req("node:crypto");
 export const zlib = (): typeof import("node:zlib") => req("node:zlib");

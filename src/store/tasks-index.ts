@@ -5,12 +5,14 @@
 //
 // .wm/cache/tasks.body  "<gen>\n" then one JSON line per task, in file order. Appends only, until the
 //                       next full rebuild, which writes a new generation.
-// .wm/cache/tasks.idx   "WMIDX2 " + meta length (10 digits) + "\n" + meta JSON + "\n" + nodes JSON + "\n"
-//   meta:  the key of the tasks.yaml it describes (inode, size, mtime and ctime in ns) and a CRC of its
-//          bytes (writers check it inside the lock), the body generation, where each task's line is,
-//          the precomputed ready list and the body ranges of each issue's tasks.
-//   nodes: the graph skeleton (id, status, type, issue, parent, dependencies), read only by commands
-//          that need the whole graph (create, to resolve ids and keep `ready` up to date).
+// .wm/cache/tasks.idx   "WMIDX4 " + meta length (10 digits) + "\n" + meta JSON + "\n" + spans + columns
+//   meta:    the key of the tasks.yaml it describes (inode, size, mtime and ctime in ns) and its last
+//            bytes (writers check them inside the lock), the body generation, the precomputed ready list
+//            and the runs of each issue's tasks.
+//   spans:   where each task's line is in the body: 8 bytes per task, start and end as uint32 LE. Binary,
+//            so that opening the index does not parse 20,000 numbers of JSON (~1 ms at 10,000 tasks).
+//   columns: the graph skeleton, one JSON value a line (ids, st, ty, issue, parent, deps: see Columns),
+//            each parsed only when a command asks for it (the `wm tasks done` gate: ids, deps and st).
 
 import {
   appendFileSync,
@@ -18,7 +20,6 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -31,7 +32,7 @@ import type { Task, TaskFile, TaskStatus, TaskType } from "../core/task.js";
 import { randomHex } from "./builtins.js";
 import type { ProjectPaths } from "./paths.js";
 
-const MAGIC = "WMIDX3 ";
+const MAGIC = "WMIDX4 ";
 const PREFIX_LEN = MAGIC.length + 11;
 
 /**
@@ -67,6 +68,11 @@ const TY: Record<TaskType, string> = {
 const ST_OF = Object.fromEntries(Object.entries(ST).map(([k, v]) => [v, k])) as Record<string, TaskStatus>;
 const TY_OF = Object.fromEntries(Object.entries(TY).map(([k, v]) => [v, k])) as Record<string, TaskType>;
 
+/** The columns' order in the file, one JSON value a line. */
+const COLUMN_ORDER = ["ids", "st", "ty", "issue", "parent", "deps"] as const satisfies ReadonlyArray<
+  keyof Columns
+>;
+
 /** What `wm tasks create` needs to know of the graph, without materialising every task. */
 export interface GraphView {
   readonly ids: readonly string[];
@@ -76,7 +82,7 @@ export interface GraphView {
 }
 
 export interface IndexMeta {
-  v: 3;
+  v: 4;
   key: string;
   size: number;
   /** The last bytes of tasks.yaml (hex): a writer checks them besides the stat key. */
@@ -84,8 +90,6 @@ export interface IndexMeta {
   gen: string;
   canonical: boolean;
   count: number;
-  /** Body byte range [start, end) of each task's JSON, flattened: task k is lines[2k]..lines[2k+1]. */
-  lines: number[];
   /** Indices of the ready tasks, in file order. */
   ready: number[];
   /** For each issue number, the runs [firstIndex, lastIndex] of its tasks, in file order. */
@@ -153,19 +157,33 @@ function appendColumns(c: Columns, t: Task, first: boolean): Columns {
   };
 }
 
-/** An open index: meta always, the skeleton columns and the body on demand. */
+/** Each task's body byte range: [start, end) of task k at 2k, 2k+1; an array, or the binary form in the file. */
+type Spans = readonly number[] | Buffer;
+
+function encodeSpans(spans: Spans): Buffer {
+  if (Buffer.isBuffer(spans)) return spans;
+  const buf = Buffer.alloc(spans.length * 4);
+  // A body past 4 GB cannot be indexed this way: writing throws and the caller goes without an index.
+  for (let i = 0; i < spans.length; i++) buf.writeUInt32LE(spans[i]!, i * 4);
+  return buf;
+}
+
+/** An open index: meta and spans always, the skeleton columns and the body on demand. */
 export class TasksIndex {
   private body: Buffer | null = null;
-  private cols: Columns | null;
+  private cols: Partial<Columns>;
   private idList: string[] | null = null;
+  /** "\n" + the ids column + "\n", for finding one id without splitting them all. */
+  private idLines: string | null = null;
 
   constructor(
     readonly meta: IndexMeta,
+    private readonly spans: Spans,
     private readonly paths: ProjectPaths | null,
     private readonly columnsRaw: Buffer | null,
     preset?: { columns: Columns; body: Buffer },
   ) {
-    this.cols = preset?.columns ?? null;
+    this.cols = preset?.columns ?? {};
     if (preset) this.body = preset.body;
   }
 
@@ -173,23 +191,91 @@ export class TasksIndex {
     return this.meta.count;
   }
 
+  /** Task k's body byte range [start, end). */
+  span(k: number): [number, number] {
+    const s = this.spans;
+    return Buffer.isBuffer(s)
+      ? [s.readUInt32LE(8 * k), s.readUInt32LE(8 * k + 4)]
+      : [s[2 * k]!, s[2 * k + 1]!];
+  }
+
+  /** The spans in the file's binary form. */
+  spansBuf(): Buffer {
+    return encodeSpans(this.spans);
+  }
+
+  /** One column, parsed on first use (each is one JSON line in the file). */
+  column<K extends keyof Columns>(name: K): Columns[K] {
+    const have = this.cols[name];
+    if (have !== undefined) return have as Columns[K];
+    const raw = this.columnsRaw;
+    if (raw === null) throw new StaleIndex();
+    let start = 0;
+    for (let i = COLUMN_ORDER.indexOf(name); i > 0; i--) {
+      const nl = raw.indexOf(10, start);
+      if (nl < 0) throw new StaleIndex();
+      start = nl + 1;
+    }
+    const end = raw.indexOf(10, start);
+    const value = JSON.parse(raw.toString("utf8", start, end < 0 ? raw.length : end)) as Columns[K];
+    this.cols[name] = value;
+    return value;
+  }
+
   columns(): Columns {
-    if (this.cols === null) this.cols = JSON.parse(this.columnsRaw?.toString("utf8") ?? "null") as Columns;
-    return this.cols;
+    const c = {} as Record<keyof Columns, unknown>;
+    for (const name of COLUMN_ORDER) c[name] = this.column(name);
+    return c as Columns;
   }
 
   ids(): string[] {
-    if (this.idList === null) this.idList = this.count === 0 ? [] : this.columns().ids.split("\n");
+    if (this.idList === null) this.idList = this.count === 0 ? [] : this.column("ids").split("\n");
     return this.idList;
   }
 
+  private idText(): string {
+    if (this.idLines === null) this.idLines = this.count === 0 ? "\n" : `\n${this.column("ids")}\n`;
+    return this.idLines;
+  }
+
+  /** The position of the task with this exact id, or -1. */
+  positionOf(id: string): number {
+    if (id === "" || id.includes("\n")) return -1;
+    const text = this.idText();
+    const at = text.indexOf(`\n${id}\n`);
+    if (at < 0) return -1;
+    // Task k's line starts after the (k+1)th newline: count the newlines before `at`.
+    let k = 0;
+    for (let p = text.indexOf("\n", 1); p !== -1 && p <= at; p = text.indexOf("\n", p + 1)) k++;
+    return k;
+  }
+
+  /** The ids that start with `prefix` (not empty), in file order. */
+  idsStartingWith(prefix: string): string[] {
+    if (prefix === "" || prefix.includes("\n")) return [];
+    const text = this.idText();
+    const out: string[] = [];
+    for (let at = text.indexOf(`\n${prefix}`); at !== -1 && at < text.length - 1; ) {
+      const end = text.indexOf("\n", at + 1);
+      out.push(text.slice(at + 1, end));
+      at = text.indexOf(`\n${prefix}`, end);
+    }
+    return out;
+  }
+
   view(): GraphView {
-    const c = this.columns();
+    const index = this;
+    // Each column is parsed when first asked for; the ids are split only when someone asks for them all.
     return {
-      ids: this.ids(),
-      status: (k) => ST_OF[c.st[k]!]!,
-      type: (k) => TY_OF[c.ty[k]!]!,
-      issue: (k) => (c.issue[k] === 0 ? undefined : c.issue[k]),
+      get ids() {
+        return index.ids();
+      },
+      status: (k) => ST_OF[index.column("st")[k]!]!,
+      type: (k) => TY_OF[index.column("ty")[k]!]!,
+      issue: (k) => {
+        const n = index.column("issue")[k];
+        return n === 0 ? undefined : n;
+      },
     };
   }
 
@@ -254,9 +340,7 @@ export class TasksIndex {
   }
 
   task(k: number): Task {
-    const l = this.meta.lines;
-    const start = l[2 * k]!;
-    const end = l[2 * k + 1]!;
+    const [start, end] = this.span(k);
     if (this.body !== null) return JSON.parse(this.body.toString("utf8", start, end)) as Task;
     const buf = Buffer.alloc(end - start);
     readSync(this.bodyFd(), buf, 0, buf.length, start);
@@ -264,7 +348,23 @@ export class TasksIndex {
   }
 
   tasks(indices: readonly number[]): Task[] {
-    return indices.map((k) => this.task(k));
+    if (this.body !== null || indices.length < 2) return indices.map((k) => this.task(k));
+    // One read of the byte range that holds them all (an issue's tasks are mostly adjacent), when small.
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = 0;
+    for (const k of indices) {
+      const [start, end] = this.span(k);
+      if (start < lo) lo = start;
+      if (end > hi) hi = end;
+    }
+    if (hi - lo > 1 << 20) return indices.map((k) => this.task(k));
+    const buf = Buffer.allocUnsafe(hi - lo);
+    const n = readSync(this.bodyFd(), buf, 0, buf.length, lo);
+    return indices.map((k) => {
+      const [start, end] = this.span(k);
+      if (end - lo > n) return this.task(k);
+      return JSON.parse(buf.toString("utf8", start - lo, end - lo)) as Task;
+    });
   }
 
   all(): Task[] {
@@ -327,19 +427,18 @@ export function buildIndex(
   const columns = columnsOf(file.tasks);
   const lastTask = file.tasks[file.tasks.length - 1];
   const meta: IndexMeta = {
-    v: 3,
+    v: 4,
     key: key.key,
     size: key.size,
     tail,
     gen,
     canonical,
     count: file.tasks.length,
-    lines,
     ready: readyTasks(file.tasks).map((t) => indexOfTask.get(t)!),
     issues: issueRuns(file.tasks),
     last: lastTask ? [lastTask.created, lastTask.id] : null,
   };
-  return new TasksIndex(meta, null, null, { columns, body });
+  return new TasksIndex(meta, lines, null, null, { columns, body });
 }
 
 /**
@@ -352,7 +451,7 @@ export function appendedMeta(
   key: { key: string; size: number },
   tail: string,
   bodyEnd: number,
-): { meta: IndexMeta; columns: Columns; line: string } {
+): { meta: IndexMeta; spans: Buffer; columns: Columns; line: string } {
   const old = index.meta;
   const k = old.count;
   const json = JSON.stringify(task);
@@ -361,16 +460,15 @@ export function appendedMeta(
   if (task.issue !== undefined) addToRuns(issues, task.issue, k);
   // Readiness changes only for the new task (it is pending) and its parent (an epic with a new open child
   // is no longer ready to close). It has no dependents yet.
-  const ids = index.ids();
   const view = index.view();
   const depsResolved = task.depends_on.every((d) => {
-    const at = ids.indexOf(d);
+    const at = index.positionOf(d);
     const s = at < 0 ? undefined : view.status(at);
     return s === "done" || s === "cancelled";
   });
   let ready = old.ready;
   if (task.parent !== undefined) {
-    const p = ids.indexOf(task.parent);
+    const p = index.positionOf(task.parent);
     ready = ready.filter((r) => r !== p);
   }
   if (task.status === "pending" && depsResolved) ready = [...ready, k];
@@ -380,12 +478,12 @@ export function appendedMeta(
     size: key.size,
     tail,
     count: k + 1,
-    lines: [...old.lines, bodyEnd, bodyEnd + len],
     ready,
     issues,
     last: [task.created, task.id],
   };
-  return { meta, columns: appendColumns(index.columns(), task, k === 0), line: `${json}\n` };
+  const spans = Buffer.concat([index.spansBuf(), encodeSpans([bodyEnd, bodyEnd + len])]);
+  return { meta, spans, columns: appendColumns(index.columns(), task, k === 0), line: `${json}\n` };
 }
 
 /** Reads the index if it describes the current tasks.yaml (by stat key); null otherwise. */
@@ -398,17 +496,21 @@ export function readIndex(paths: ProjectPaths, current: { key: string } | null):
     return null;
   }
   try {
-    const prefix = Buffer.alloc(PREFIX_LEN);
-    if (readSync(fd, prefix, 0, PREFIX_LEN, 0) !== PREFIX_LEN) return null;
-    if (prefix.toString("latin1", 0, MAGIC.length) !== MAGIC) return null;
-    const len = Number(prefix.toString("latin1", MAGIC.length, MAGIC.length + 10));
+    const size = fstatSync(fd).size;
+    if (size < PREFIX_LEN) return null;
+    // Every byte is read into it (checked below), so it need not be zeroed first.
+    const all = Buffer.allocUnsafe(size);
+    if (readSync(fd, all, 0, size, 0) !== size) return null;
+    if (all.toString("latin1", 0, MAGIC.length) !== MAGIC) return null;
+    const len = Number(all.toString("latin1", MAGIC.length, MAGIC.length + 10));
     if (!Number.isInteger(len) || len <= 0) return null;
-    const size = statSync(join(cacheDir(paths), "tasks.idx")).size;
-    const rest = Buffer.alloc(size - PREFIX_LEN);
-    if (readSync(fd, rest, 0, rest.length, PREFIX_LEN) !== rest.length) return null;
-    const meta = JSON.parse(rest.toString("utf8", 0, len)) as IndexMeta;
-    if (meta.v !== 3 || meta.key !== current.key || meta.lines.length !== 2 * meta.count) return null;
-    return new TasksIndex(meta, paths, rest.subarray(len + 1));
+    const meta = JSON.parse(all.toString("utf8", PREFIX_LEN, PREFIX_LEN + len)) as IndexMeta;
+    if (meta.v !== 4 || meta.key !== current.key || !Number.isInteger(meta.count) || meta.count < 0)
+      return null;
+    const spansAt = PREFIX_LEN + len + 1;
+    const colsAt = spansAt + 8 * meta.count;
+    if (colsAt > size) return null;
+    return new TasksIndex(meta, all.subarray(spansAt, colsAt), paths, all.subarray(colsAt));
   } catch {
     return null;
   } finally {
@@ -416,13 +518,15 @@ export function readIndex(paths: ProjectPaths, current: { key: string } | null):
   }
 }
 
-function writeIdx(paths: ProjectPaths, meta: IndexMeta, columns: Columns): void {
+function writeIdx(paths: ProjectPaths, meta: IndexMeta, spans: Buffer, columns: Columns): void {
   const dir = cacheDir(paths);
   const metaBuf = Buffer.from(JSON.stringify(meta), "utf8");
   const content = Buffer.concat([
     Buffer.from(`${MAGIC}${String(metaBuf.length).padStart(10, "0")}\n`, "latin1"),
     metaBuf,
-    Buffer.from(`\n${JSON.stringify(columns)}\n`, "utf8"),
+    Buffer.from("\n", "latin1"),
+    spans,
+    Buffer.from(`${COLUMN_ORDER.map((name) => JSON.stringify(columns[name])).join("\n")}\n`, "utf8"),
   ]);
   const tmp = join(dir, `tasks.idx.${process.pid}.tmp`);
   writeFileSync(tmp, content);
@@ -445,7 +549,7 @@ export function writeIndex(paths: ProjectPaths, index: TasksIndex, body: Buffer)
     const tmp = join(dir, `tasks.body.${process.pid}.tmp`);
     writeFileSync(tmp, body);
     renameSync(tmp, join(dir, "tasks.body"));
-    writeIdx(paths, index.meta, index.columns());
+    writeIdx(paths, index.meta, index.spansBuf(), index.columns());
   } catch {
     for (const f of [`tasks.body.${process.pid}.tmp`, `tasks.idx.${process.pid}.tmp`]) {
       try {
@@ -474,9 +578,9 @@ export function appendToIndex(
     }
     if (head.toString("latin1") !== `${index.meta.gen}\n`) throw new StaleIndex();
     const end = statSync(bodyPath).size;
-    const { meta, columns, line } = appendedMeta(index, task, key, tail, end);
+    const { meta, spans, columns, line } = appendedMeta(index, task, key, tail, end);
     appendFileSync(bodyPath, line);
-    writeIdx(paths, meta, columns);
+    writeIdx(paths, meta, spans, columns);
   } catch {
     // A stale or unwritable cache is simply rebuilt by the next reader.
     try {

@@ -142,3 +142,93 @@ export function fnv1a(text: string): string {
   }
   return h.toString(16).padStart(8, "0");
 }
+
+/**
+ * The working tree's dirty state when the session entered its mode (.wm/sessions/<id>.baseline): each
+ * path git reported as changed or untracked, with a cheap stamp of its content (size and mtime, or "-"
+ * when it did not exist). `committed` uses it to tell the session's own changes made outside the edit
+ * tools (Bash, generators) from changes that were already there.
+ */
+export interface Baseline {
+  v: 1;
+  session: string;
+  /** The session's entered_at when the baseline was taken; a baseline of another entry is not used. */
+  entered_at: string;
+  files: Record<string, string>;
+}
+
+/** Validates a parsed baseline file; returns a message for what is wrong, or null. */
+export function baselineProblem(v: unknown, id: string): string | null {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return "not a JSON object";
+  const b = v as Record<string, unknown>;
+  if (b.v !== 1) return `unsupported version ${JSON.stringify(b.v)}`;
+  if (b.session !== id) return `holds session ${JSON.stringify(b.session)}, not ${id}`;
+  if (typeof b.entered_at !== "string") return "entered_at is not a string";
+  const f = b.files as Record<string, unknown> | null;
+  if (f === null || typeof f !== "object" || Array.isArray(f)) return "files is not an object";
+  if (!Object.values(f).every((x) => typeof x === "string")) return "files holds a non-string stamp";
+  return null;
+}
+
+/**
+ * A file wm itself writes for every session (`wm tasks ...`): it cannot be attributed to one session from
+ * the working tree, so it counts only when the session changed it with its edit tools.
+ */
+export function isSharedWmFile(rel: string): boolean {
+  return rel === ".wm/tasks.yaml";
+}
+
+export interface ChangeAttribution {
+  /** Uncommitted files that are this session's, sorted. */
+  mine: string[];
+  /** Of those, the ones found through git rather than the edit tools. */
+  seenByGit: string[];
+  /** Uncommitted files left out: dirty and unchanged since the baseline, or another live session's. */
+  notMine: number;
+}
+
+/**
+ * Which uncommitted files are this session's: those it changed with its edit tools, and any other dirty
+ * file that was clean at the baseline or whose stamp changed since - minus files another live session
+ * changed with its edit tools. Without a baseline every dirty file counts (fail closed). wm's runtime
+ * files never count.
+ */
+export function attributeChanges(input: {
+  dirty: readonly string[];
+  touched: readonly string[];
+  baseline: Readonly<Record<string, string>> | null;
+  /** The file's stamp now (asked only for files dirty at the baseline). */
+  stampNow: (rel: string) => string;
+  /** Files other live sessions changed with their edit tools (asked only when needed). */
+  othersTouched: () => ReadonlySet<string>;
+}): ChangeAttribution {
+  const own = new Set(input.touched);
+  const mine = new Set<string>();
+  const seenByGit = new Set<string>();
+  let notMine = 0;
+  let others: ReadonlySet<string> | null = null;
+  for (const p of new Set(input.dirty)) {
+    if (isRuntimePath(p)) continue;
+    if (own.has(p)) {
+      mine.add(p);
+      continue;
+    }
+    if (isSharedWmFile(p)) {
+      notMine++;
+      continue;
+    }
+    const before = input.baseline?.[p];
+    if (before !== undefined && before === input.stampNow(p)) {
+      notMine++;
+      continue;
+    }
+    others ??= input.othersTouched();
+    if (others.has(p)) {
+      notMine++;
+      continue;
+    }
+    mine.add(p);
+    seenByGit.add(p);
+  }
+  return { mine: [...mine].sort(), seenByGit: [...seenByGit].sort(), notMine };
+}

@@ -19,7 +19,7 @@ import { configFast } from "../store/config-fast.js";
 import { loadConfig } from "../store/config-store.js";
 import { listModeFiles, loadMode, loadModeCached, readModeFile } from "../store/modes-store.js";
 import type { ProjectPaths } from "../store/paths.js";
-import { readSession, withSessionLock, writeSession } from "../store/sessions-store.js";
+import { readSession, removeBaseline, withSessionLock, writeSession } from "../store/sessions-store.js";
 import type { TasksIndex } from "../store/tasks-index.js";
 import { mutateTasks, openTasks } from "../store/tasks-store.js";
 import { type Ctx, project } from "./context.js";
@@ -29,6 +29,7 @@ import {
   type Evaluation,
   evaluateConditions,
   issueWork,
+  recordBaseline,
   sessionScope,
 } from "./stop-conditions.js";
 import { parseIssue } from "./tasks.js";
@@ -162,6 +163,7 @@ export async function enterMode(ctx: Ctx, input: EnterInput): Promise<EnterResul
     s.mode = mode.name;
     s.issue = issue ?? null;
     s.entered_at = now;
+    recordBaseline(paths, sessionId, now);
     s.tasks = created.map((t) => t.id);
     s.stop = { blocks: 0, fingerprint: null };
     const ev: SessionEvent = { at: now, event: "enter", mode: mode.name };
@@ -413,6 +415,7 @@ export async function exitMode(
     s.tasks = [];
     s.stop = { blocks: 0, fingerprint: null };
     writeSession(paths, s, now);
+    removeBaseline(paths, sessionId);
     return result;
   });
 }
@@ -464,6 +467,7 @@ async function forceExitUnreadable(
   s.tasks = [];
   s.stop = { blocks: 0, fingerprint: null };
   writeSession(paths, s, now);
+  removeBaseline(paths, sessionId);
   return result;
 }
 
@@ -632,5 +636,5 @@ export async function prime(
 
 /** The exit result of a session that is in no mode: nothing to check, nothing to cancel. */
 function notInMode(sessionId: string): ExitResult {
-  return notInMode(sessionId);
+  return { session: sessionId, mode: null, issue: null, forced: false, reason: null, conditions: [], cancelled: [] };
 }

@@ -9,11 +9,18 @@ import { join } from "node:path";
 import type { Config, StopCondition } from "../core/config-defaults.js";
 import { effectiveConditions, isModePhaseTask, type ModeDef } from "../core/modes.js";
 import { redact } from "../core/redact.js";
-import { isRuntimePath, progressFingerprint, type SessionState } from "../core/session.js";
+import { attributeChanges, isRuntimePath, progressFingerprint, type SessionState } from "../core/session.js";
 import { isOpen, type Task } from "../core/task.js";
-import { dirtyAmong, isGitWorkTree, upstreamState } from "../store/git.js";
+import { dirtyTree, fileStamp, isGitWorkTree, upstreamState } from "../store/git.js";
 import type { ProjectPaths } from "../store/paths.js";
 import { runProcess, runShell } from "../store/run-command.js";
+import {
+  listSessionIds,
+  readBaseline,
+  readSession,
+  removeBaseline,
+  writeBaseline,
+} from "../store/sessions-store.js";
 import type { TasksIndex } from "../store/tasks-index.js";
 import { packageRoot } from "../store/templates.js";
 import type { Ctx } from "./context.js";
@@ -279,19 +286,42 @@ export function countedFiles(session: SessionState): string[] {
   return session.touched.filter((p) => !isRuntimePath(p));
 }
 
-function committed(paths: ProjectPaths, session: SessionState): ConditionResult {
-  const files = countedFiles(session);
-  if (files.length === 0) {
-    return {
-      id: "committed",
-      met: true,
-      checked: true,
-      message: "this session changed no files with the edit tools",
-    };
-  }
-  let dirty: ReturnType<typeof dirtyAmong>;
+/**
+ * Records the working tree's dirty state as the session's baseline (at `wm enter`). Without git there is
+ * nothing to record; `committed` then says so when it is checked.
+ */
+export function recordBaseline(paths: ProjectPaths, session: string, enteredAt: string): void {
+  let dirty: ReturnType<typeof dirtyTree>;
   try {
-    dirty = dirtyAmong(paths.root, files);
+    dirty = dirtyTree(paths.root);
+  } catch {
+    removeBaseline(paths, session);
+    return;
+  }
+  const files: Record<string, string> = {};
+  for (const d of dirty) {
+    if (!isRuntimePath(d.path)) files[d.path] = fileStamp(paths.root, d.path);
+  }
+  writeBaseline(paths, { v: 1, session, entered_at: enteredAt, files });
+}
+
+/** Files the other sessions in a mode changed with their edit tools (unreadable session files are skipped). */
+function othersTouched(paths: ProjectPaths, self: string): Set<string> {
+  const out = new Set<string>();
+  for (const id of listSessionIds(paths)) {
+    if (id === self) continue;
+    try {
+      const s = readSession(paths, id);
+      if (s?.mode) for (const p of s.touched) out.add(p);
+    } catch {}
+  }
+  return out;
+}
+
+function committed(paths: ProjectPaths, session: SessionState): ConditionResult {
+  let dirty: ReturnType<typeof dirtyTree>;
+  try {
+    dirty = dirtyTree(paths.root);
   } catch (err) {
     const msg = (err as Error).message;
     return {
@@ -303,22 +333,43 @@ function committed(paths: ProjectPaths, session: SessionState): ConditionResult 
         : `cannot run git: ${msg}`,
     };
   }
-  if (dirty.length === 0) {
+  const b = readBaseline(paths, session.id);
+  const baseline = b !== null && b.entered_at === session.entered_at ? b.files : null;
+  const found = attributeChanges({
+    dirty: dirty.map((d) => d.path),
+    touched: countedFiles(session),
+    baseline,
+    stampNow: (rel) => fileStamp(paths.root, rel),
+    othersTouched: () => othersTouched(paths, session.id),
+  });
+  const noBaseline =
+    baseline === null
+      ? " (no baseline of the working tree was recorded when the session entered its mode, so every uncommitted file counts)"
+      : "";
+  const leftOut =
+    found.notMine > 0
+      ? ` (${plural(found.notMine, "uncommitted file")} left out: unchanged since the session entered its mode, or another session's)`
+      : "";
+  if (found.mine.length === 0) {
     return {
       id: "committed",
       met: true,
       checked: true,
-      message: `the ${plural(files.length, "file")} this session changed ${files.length === 1 ? "is" : "are"} committed`,
+      message: `this session left no uncommitted changes${leftOut}`,
     };
   }
-  const shown = dirty.slice(0, 10).map((d) => d.path);
-  const more = dirty.length > 10 ? ` … and ${dirty.length - 10} more` : "";
+  const shown = found.mine.slice(0, 10);
+  const more = found.mine.length > 10 ? ` … and ${found.mine.length - 10} more` : "";
+  const byGit =
+    found.seenByGit.length > 0 && baseline !== null
+      ? ` (${plural(found.seenByGit.length, "file")} changed outside the edit tools since the session entered its mode, e.g. by a Bash command)`
+      : "";
   return {
     id: "committed",
     met: false,
     checked: true,
     message:
-      `${plural(dirty.length, "file")} this session changed ${dirty.length === 1 ? "is" : "are"} not committed: ${shown.join(", ")}${more}. ` +
+      `${plural(found.mine.length, "file")} this session changed ${found.mine.length === 1 ? "is" : "are"} not committed: ${shown.join(", ")}${more}${byGit}${noBaseline}. ` +
       `Next: \`git add ${shown.map(shellQuote).join(" ")}\` and \`git commit\``,
   };
 }

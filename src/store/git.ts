@@ -1,6 +1,8 @@
 // The few git questions the stop conditions ask, answered by running git. Paths are passed as literal
 // pathspecs and read back with -z, so spaces, quotes and non-ASCII names are handled exactly.
 
+import { existsSync, lstatSync } from "node:fs";
+import { join } from "node:path";
 import { childProcess } from "./builtins.js";
 
 export interface GitRun {
@@ -62,6 +64,55 @@ export function dirtyAmong(cwd: string, files: readonly string[]): DirtyFile[] {
     }
   }
   return out;
+}
+
+function parseStatus(stdout: string, strip: string): DirtyFile[] {
+  const out: DirtyFile[] = [];
+  const parts = stdout.split("\0");
+  for (let k = 0; k < parts.length; k++) {
+    const entry = parts[k]!;
+    if (entry.length < 4) continue;
+    const status = entry.slice(0, 2);
+    const rel = (p: string) => (p.startsWith(strip) ? p.slice(strip.length) : p);
+    out.push({ path: rel(entry.slice(3)), status });
+    // A rename's or copy's source follows; a renamed-away path is a change too.
+    if (status[0] === "R" || status[0] === "C") {
+      k++;
+      if (status[0] === "R" && parts[k]) out.push({ path: rel(parts[k]!), status: "D " });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every uncommitted change (staged, unstaged, untracked; not ignored) under `root`, with paths relative to
+ * `root` (which may be a subdirectory of the repository). Throws when git fails.
+ */
+export function dirtyTree(root: string): DirtyFile[] {
+  let prefix = "";
+  if (!existsSync(join(root, ".git"))) {
+    const p = runGit(root, ["rev-parse", "--show-prefix"]);
+    if (!p.ok) throw new Error(`git status failed: ${p.stderr.trim().split("\n")[0] ?? ""}`);
+    prefix = p.stdout.trim();
+  }
+  const args = ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all"];
+  if (prefix !== "") args.push("--", ".");
+  const r = runGit(root, args);
+  if (!r.ok) throw new Error(`git status failed: ${r.stderr.trim().split("\n")[0] ?? ""}`);
+  return parseStatus(r.stdout, prefix);
+}
+
+/**
+ * A cheap stamp of a file's content: size and mtime in nanoseconds ("-" when it does not exist). Equal
+ * stamps mean "not written since", not a proof of equal content.
+ */
+export function fileStamp(root: string, rel: string): string {
+  try {
+    const st = lstatSync(join(root, rel), { bigint: true });
+    return `${st.size}:${st.mtimeNs}`;
+  } catch {
+    return "-";
+  }
 }
 
 export interface UpstreamState {

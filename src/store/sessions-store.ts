@@ -16,7 +16,14 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { WmError } from "../core/errors.js";
-import { isSessionId, newSession, type SessionState, sessionProblem } from "../core/session.js";
+import {
+  type Baseline,
+  baselineProblem,
+  isSessionId,
+  newSession,
+  type SessionState,
+  sessionProblem,
+} from "../core/session.js";
 import { randomHex } from "./builtins.js";
 import { withLock, withLockAsync } from "./lock.js";
 import type { ProjectPaths } from "./paths.js";
@@ -134,4 +141,32 @@ export function listSessionIds(paths: ProjectPaths): string[] {
   } catch {
     return [];
   }
+}
+
+/** .wm/sessions/<id>.baseline: the dirty state of the working tree when the session entered its mode. */
+export function baselineFile(paths: ProjectPaths, id: string): string {
+  return `${sessionFile(paths, id).slice(0, -".json".length)}.baseline`;
+}
+
+/** Writes the session's baseline (the caller holds the session's lock). */
+export function writeBaseline(paths: ProjectPaths, b: Baseline): void {
+  ensureDir(paths);
+  replaceFile(baselineFile(paths, b.session), `${JSON.stringify(b)}\n`);
+}
+
+/** The session's baseline, or null when there is none or it does not parse (then nothing is trusted). */
+export function readBaseline(paths: ProjectPaths, id: string): Baseline | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(baselineFile(paths, id), "utf8"));
+  } catch {
+    return null;
+  }
+  return baselineProblem(data, id) === null ? (data as Baseline) : null;
+}
+
+export function removeBaseline(paths: ProjectPaths, id: string): void {
+  try {
+    unlinkSync(baselineFile(paths, id));
+  } catch {}
 }

@@ -512,6 +512,27 @@ describe("stop", () => {
     // wm's own runtime files never count, though they changed throughout.
     expect(existsSync(join(root, ".wm", "sessions", "s-a.json"))).toBe(true);
   });
+
+  it("the Stop hook blocks on a file changed through Bash (no post-tool-use), until it is committed", () => {
+    const root = initRepo();
+    mkdirSync(join(root, ".wm", "modes"), { recursive: true });
+    writeFileSync(
+      join(root, ".wm", "modes", "commit.md"),
+      "---\nname: commit\ndescription: only committed\nneeds_issue: false\nphases: []\nstop_conditions: [committed]\n---\nCommit.\n",
+    );
+    writeFileSync(join(root, "before.txt"), "dirty before the session\n");
+    enter(root, "s-sh", "commit");
+    const stop = fixture("Stop", root, "s-sh", (p) => p.stop_hook_active === false);
+    silent(hook(root, "stop", stop));
+    // A Bash tool call (`sed -i`): post-tool-use is not even installed for Bash.
+    writeFileSync(join(root, "README.md"), "y\n");
+    const blocked = answer(hook(root, "stop", stop));
+    expect(blocked.decision).toBe("block");
+    expect(blocked.reason).toContain("README.md");
+    expect(blocked.reason).not.toContain("before.txt");
+    git(root, "commit", "-qam", "the bash change");
+    silent(hook(root, "stop", stop));
+  });
 });
 
 describe("setup claude", () => {

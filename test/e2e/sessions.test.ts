@@ -1,7 +1,7 @@
 // Sessions and modes through the built CLI: wm enter / status / can-exit / exit / modes / prime, the stop
 // conditions each with what to do next, project modes and broken mode files.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cleanEnv, cleanupTemp, git, type RunResult, tempRepo, WM_BIN, wm } from "../helpers/cli.js";
@@ -129,6 +129,19 @@ describe("wm modes", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('depends on "zzz", which is not an earlier phase');
     expect(r.stderr).toContain("takes its stop conditions from .wm/config.yaml");
+  });
+});
+
+describe("wm exit outside a mode", () => {
+  it("answers that the session is in no mode, with and without --json", () => {
+    const root = initRepo();
+    const plain = wm(root, ["exit", "--session", "idle"]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).not.toMatch(/stack|internal/i);
+    const json = wm(root, ["exit", "--session", "idle", "--json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const data = JSON.parse(json.stdout).data;
+    expect(data).toMatchObject({ session: "idle", mode: null, forced: false, cancelled: [] });
   });
 });
 
@@ -374,6 +387,13 @@ describe("can-exit and exit", () => {
     mkdirSync(join(root, "planning", "specs"), { recursive: true });
     writeFileSync(join(root, "planning", "specs", "21-thing.md"), "# Thing\n\n**Files:** TODO\n");
     c = canExit(root, "pl");
+    // The spec, written outside the edit tools, is the session's uncommitted work; the spec check waits
+    // until it is committed.
+    expect(cond(c.conditions, "committed").message).toContain("planning/specs/21-thing.md");
+    expect(cond(c.conditions, "spec_valid").checked).toBe(false);
+    git(root, "add", "-A");
+    git(root, "commit", "-qm", "spec");
+    c = canExit(root, "pl");
     const sv = cond(c.conditions, "spec_valid");
     expect(sv).toMatchObject({ met: false, checked: true });
     expect(sv.message).toMatch(
@@ -422,5 +442,138 @@ describe("status and prime", () => {
     expect(wm(root, ["prime", "--budget", "lots"]).code).toBe(2);
     const none = wm(root, ["prime", "--session", "fresh"]);
     expect(none.stdout).toContain("not in a mode");
+  });
+});
+
+describe("committed sees changes made outside the edit tools", () => {
+  function commitModeRepo(): string {
+    const root = initRepo();
+    mkdirSync(join(root, ".wm", "modes"));
+    writeFileSync(
+      join(root, ".wm", "modes", "commit.md"),
+      "---\nname: commit\ndescription: only committed\nneeds_issue: false\nphases: []\nstop_conditions: [committed]\n---\nCommit.\n",
+    );
+    writeFileSync(join(root, "tracked.txt"), "one\n");
+    git(root, "add", "-A");
+    git(root, "commit", "-qm", "mode and a file");
+    return root;
+  }
+
+  function enter(root: string, sid: string): void {
+    const r = wm(root, ["enter", "commit", "--session", sid]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+
+  /** What the edit tools' post-tool-use hook records for `sid`: a Write of `file`. */
+  function editToolWrite(root: string, sid: string, file: string): void {
+    const r = spawnSync(process.execPath, [WM_BIN, "hook", "post-tool-use"], {
+      cwd: root,
+      env: cleanEnv(),
+      encoding: "utf8",
+      input: JSON.stringify({
+        session_id: sid,
+        hook_event_name: "PostToolUse",
+        cwd: root,
+        tool_name: "Write",
+        tool_input: { file_path: join(root, file), content: "x" },
+      }),
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+  }
+
+  it("a file changed by a shell command after wm enter blocks until it is committed, and is named", () => {
+    const root = commitModeRepo();
+    enter(root, "sh");
+    expect(canExit(root, "sh")).toMatchObject({ code: 0, ok: true });
+    // As `sed -i` / `echo > f` / a generator would: written directly, no edit tool, no hook.
+    writeFileSync(join(root, "tracked.txt"), "two\n");
+    mkdirSync(join(root, "gen"));
+    writeFileSync(join(root, "gen", "out file.ts"), "export {};\n");
+    let c = canExit(root, "sh");
+    expect(c).toMatchObject({ code: 1, ok: false });
+    const msg = cond(c.conditions, "committed").message;
+    expect(msg).toContain("2 files this session changed are not committed");
+    expect(msg).toContain("tracked.txt");
+    expect(msg).toContain("gen/out file.ts");
+    expect(msg).toContain("outside the edit tools");
+    expect(msg).toContain("git add 'gen/out file.ts' tracked.txt");
+    expect(wm(root, ["exit", "--session", "sh"]).code).toBe(1);
+
+    git(root, "add", "tracked.txt");
+    git(root, "commit", "-qm", "half");
+    c = canExit(root, "sh");
+    expect(cond(c.conditions, "committed").message).not.toContain("tracked.txt");
+    expect(cond(c.conditions, "committed").message).toContain("gen/out file.ts");
+    git(root, "add", "-A");
+    git(root, "commit", "-qm", "the rest");
+    c = canExit(root, "sh");
+    expect(c).toMatchObject({ code: 0, ok: true });
+    expect(cond(c.conditions, "committed").met).toBe(true);
+    expect(wm(root, ["exit", "--session", "sh"]).code).toBe(0);
+    expect(existsSync(join(root, ".wm", "sessions", "sh.baseline"))).toBe(false);
+  });
+
+  it("a file dirty before wm enter does not block, unless it changes again; wm's tasks file never blocks", () => {
+    const root = commitModeRepo();
+    writeFileSync(join(root, "tracked.txt"), "someone's work in progress\n");
+    writeFileSync(join(root, "scratch.txt"), "untracked before\n");
+    git(root, "rm", "-q", ".wm/modes/commit.md", "--cached");
+    enter(root, "pre");
+    let c = canExit(root, "pre");
+    expect(c).toMatchObject({ code: 0, ok: true });
+    expect(cond(c.conditions, "committed").message).toContain("3 uncommitted files left out");
+    // wm's own task updates (shared by every session) do not count.
+    expect(wm(root, ["tasks", "create", "--title=later", "--type=task"]).code).toBe(0);
+    expect(canExit(root, "pre")).toMatchObject({ code: 0, ok: true });
+    // Written again after the baseline (a different size): now it is this session's too.
+    writeFileSync(join(root, "scratch.txt"), "untracked before, and changed in the session\n");
+    c = canExit(root, "pre");
+    expect(c.code).toBe(1);
+    expect(cond(c.conditions, "committed").message).toMatch(
+      /^1 file this session changed is not committed: scratch\.txt/,
+    );
+  });
+
+  it("without a baseline every uncommitted file counts (fail closed)", () => {
+    const root = commitModeRepo();
+    writeFileSync(join(root, "tracked.txt"), "dirty before\n");
+    enter(root, "nb");
+    expect(canExit(root, "nb").code).toBe(0);
+    rmSync(join(root, ".wm", "sessions", "nb.baseline"));
+    const c = canExit(root, "nb");
+    expect(c.code).toBe(1);
+    const msg = cond(c.conditions, "committed").message;
+    expect(msg).toContain("tracked.txt");
+    expect(msg).toContain("no baseline of the working tree was recorded");
+  });
+
+  it("a file another live session changed with its edit tools does not block this one", () => {
+    const root = commitModeRepo();
+    enter(root, "mine");
+    enter(root, "theirs");
+    writeFileSync(join(root, "theirs.ts"), "export const b = 1;\n");
+    editToolWrite(root, "theirs", "theirs.ts");
+    writeFileSync(join(root, "mine.ts"), "export const a = 1;\n");
+    editToolWrite(root, "mine", "mine.ts");
+
+    let c = canExit(root, "mine");
+    let msg = cond(c.conditions, "committed").message;
+    expect(msg).toMatch(/^1 file this session changed is not committed: mine\.ts/);
+    expect(msg).not.toContain("theirs.ts");
+    const t = cond(canExit(root, "theirs").conditions, "committed").message;
+    expect(t).toMatch(/^1 file this session changed is not committed: theirs\.ts/);
+
+    git(root, "add", "mine.ts");
+    git(root, "commit", "-qm", "mine");
+    c = canExit(root, "mine");
+    expect(c).toMatchObject({ code: 0, ok: true });
+    expect(cond(c.conditions, "committed").message).toContain("1 uncommitted file left out");
+    // Once the other session has left its mode, its uncommitted file is nobody's but the tree's: it counts.
+    expect(wm(root, ["exit", "--force", "--reason", "gone", "--session", "theirs"]).code).toBe(0);
+    c = canExit(root, "mine");
+    expect(c.code).toBe(1);
+    msg = cond(c.conditions, "committed").message;
+    expect(msg).toContain("theirs.ts");
   });
 });

@@ -22,6 +22,8 @@ import {
 import { redact } from "../../src/core/redact.js";
 import {
   addTouched,
+  attributeChanges,
+  baselineProblem,
   isRuntimePath,
   isSessionId,
   newSession,
@@ -155,6 +157,35 @@ describe("sessions", () => {
     expect(isRuntimePath(".wm/.tasks.yaml.123.abcd.tmp")).toBe(true);
     expect(isRuntimePath(".wm/tasks.yaml")).toBe(false);
     expect(isRuntimePath("src/sessions/x.ts")).toBe(false);
+  });
+  it("committed's attribution: edit-tool files, files new or changed since the baseline, not others' or wm's", () => {
+    const asked: string[] = [];
+    const r = attributeChanges({
+      dirty: ["a.ts", "old.ts", "changed.ts", "new.ts", "theirs.ts", ".wm/tasks.yaml", ".wm/sessions/s.json"],
+      touched: ["a.ts", "theirs.ts"],
+      baseline: { "old.ts": "3:100", "changed.ts": "3:100", "theirs.ts": "1:1" },
+      stampNow: (p) => {
+        asked.push(p);
+        return p === "changed.ts" ? "4:200" : "3:100";
+      },
+      othersTouched: () => new Set(["theirs.ts", "new.ts"]),
+    });
+    // theirs.ts is also this session's edit-tool file, so it counts; new.ts is another session's.
+    expect(r.mine).toEqual(["a.ts", "changed.ts", "theirs.ts"]);
+    expect(r.seenByGit).toEqual(["changed.ts"]);
+    expect(r.notMine).toBe(3);
+    expect(asked.sort()).toEqual(["changed.ts", "old.ts"]);
+    const closed = attributeChanges({
+      dirty: ["old.ts"],
+      touched: [],
+      baseline: null,
+      stampNow: () => "3:100",
+      othersTouched: () => new Set(),
+    });
+    expect(closed.mine).toEqual(["old.ts"]);
+    expect(baselineProblem({ v: 1, session: "s", entered_at: "t", files: { a: "1:2" } }, "s")).toBeNull();
+    expect(baselineProblem({ v: 1, session: "x", entered_at: "t", files: {} }, "s")).toMatch(/not s/);
+    expect(baselineProblem({ v: 1, session: "s", entered_at: "t", files: { a: 1 } }, "s")).toMatch(/stamp/);
   });
   it("the progress fingerprint changes with task statuses and unmet conditions, not with order", () => {
     const a = progressFingerprint(

@@ -636,5 +636,13 @@ export async function prime(
 
 /** The exit result of a session that is in no mode: nothing to check, nothing to cancel. */
 function notInMode(sessionId: string): ExitResult {
-  return { session: sessionId, mode: null, issue: null, forced: false, reason: null, conditions: [], cancelled: [] };
+  return {
+    session: sessionId,
+    mode: null,
+    issue: null,
+    forced: false,
+    reason: null,
+    conditions: [],
+    cancelled: [],
+  };
 }

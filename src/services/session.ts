@@ -409,13 +409,7 @@ export async function exitMode(
       conditions: ev.conditions,
       cancelled: stillOpen,
     };
-    s.mode = null;
-    s.issue = null;
-    s.entered_at = null;
-    s.tasks = [];
-    s.stop = { blocks: 0, fingerprint: null };
-    writeSession(paths, s, now);
-    removeBaseline(paths, sessionId);
+    leaveMode(paths, s, sessionId, now);
     return result;
   });
 }
@@ -461,13 +455,7 @@ async function forceExitUnreadable(
     mode: s.mode,
     detail: `${reason}; conditions not checked: ${problem.split("\n")[0]}`,
   });
-  s.mode = null;
-  s.issue = null;
-  s.entered_at = null;
-  s.tasks = [];
-  s.stop = { blocks: 0, fingerprint: null };
-  writeSession(paths, s, now);
-  removeBaseline(paths, sessionId);
+  leaveMode(paths, s, sessionId, now);
   return result;
 }
 
@@ -645,4 +633,15 @@ function notInMode(sessionId: string): ExitResult {
     conditions: [],
     cancelled: [],
   };
+}
+
+/** Takes the session out of its mode and saves it; its baseline for `committed` goes with it. */
+function leaveMode(paths: ProjectPaths, s: SessionState, sessionId: string, now: string): void {
+  s.mode = null;
+  s.issue = null;
+  s.entered_at = null;
+  s.tasks = [];
+  s.stop = { blocks: 0, fingerprint: null };
+  writeSession(paths, s, now);
+  removeBaseline(paths, sessionId);
 }

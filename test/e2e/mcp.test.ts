@@ -7,7 +7,18 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { cleanEnv, cleanupTemp, git, REPO_ROOT, tempDir, WM_BIN, wm, wmJson } from "../helpers/cli.js";
+import {
+  cleanEnv,
+  cleanupTemp,
+  git,
+  REPO_ROOT,
+  type RunResult,
+  runAsync,
+  tempDir,
+  WM_BIN,
+  wm,
+  wmJson,
+} from "../helpers/cli.js";
 
 afterAll(cleanupTemp);
 
@@ -352,23 +363,8 @@ describe("wm mcp with the MCP Inspector CLI", () => {
     "cli.js",
   );
 
-  function inspect(
-    cwd: string,
-    args: string[],
-  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [INSPECTOR, "--cli", process.execPath, WM_BIN, "mcp", ...args], {
-        cwd,
-        env: cleanEnv(),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+  function inspect(cwd: string, args: string[]): Promise<RunResult> {
+    return runAsync(process.execPath, [INSPECTOR, "--cli", process.execPath, WM_BIN, "mcp", ...args], cwd);
   }
 
   it("lists the tools and calls one", async () => {

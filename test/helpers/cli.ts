@@ -80,14 +80,10 @@ export function wmJson<T = unknown>(cwd: string, args: string[]): T {
   return doc.data;
 }
 
-/** Runs the CLI asynchronously (for concurrency tests). */
-export function wmAsync(cwd: string, args: string[]): Promise<RunResult> {
+/** Runs a process asynchronously, collecting its output (stdin closed). */
+export function runAsync(cmd: string, args: string[], cwd: string, env = cleanEnv()): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WM_BIN, ...args], {
-      cwd,
-      env: cleanEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -95,4 +91,9 @@ export function wmAsync(cwd: string, args: string[]): Promise<RunResult> {
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** Runs the CLI asynchronously (for concurrency tests). */
+export function wmAsync(cwd: string, args: string[]): Promise<RunResult> {
+  return runAsync(process.execPath, [WM_BIN, ...args], cwd);
 }

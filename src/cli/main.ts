@@ -1,5 +1,6 @@
 // The entry: argv -> command -> outcome -> stdout/stderr and exit code. Nothing else happens here.
 
+import { writeFd } from "./fd-write.js";
 import { runCli } from "./run.js";
 
 declare const __WM_VERSION__: string;
@@ -14,7 +15,7 @@ if (argv[0] === "hook" && !argv.includes("--help") && !argv.includes("-h")) {
     },
   );
 } else if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
-  process.stdout.write(`${__WM_VERSION__}\n`);
+  writeFd(1, `${__WM_VERSION__}\n`);
 } else {
   runCli(argv, __WM_VERSION__).then(
     (code) => {

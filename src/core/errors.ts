@@ -13,13 +13,14 @@ const BRAND = Symbol.for("wm.WmError");
  */
 export class WmError extends Error {
   readonly [BRAND] = true;
-  // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on (a subclass or WmError)
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (this === WmError)
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on (a subclass or WmError)
+    const cls: unknown = this;
+    if (cls === WmError)
       return (
         typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
       );
-    return Function.prototype[Symbol.hasInstance].call(this, value);
+    return Function.prototype[Symbol.hasInstance].call(cls, value);
   }
   readonly exitCode: number;
   readonly rule: string | undefined;

@@ -1,7 +1,7 @@
 // What every use-case receives: where it runs and the few impure things it needs, passed in so tests
 // and the MCP server can supply their own.
 
-import { crypto } from "../store/builtins.js";
+import { secureRandomBytes } from "../store/builtins.js";
 import { findProject, type ProjectPaths } from "../store/paths.js";
 
 export interface Ctx {
@@ -12,7 +12,7 @@ export interface Ctx {
 }
 
 export function defaultCtx(cwd: string, env: Record<string, string | undefined>): Ctx {
-  return { cwd, env, now: () => new Date().toISOString(), randomBytes: (n) => crypto().randomBytes(n) };
+  return { cwd, env, now: () => new Date().toISOString(), randomBytes: secureRandomBytes };
 }
 
 export function project(ctx: Ctx): ProjectPaths {

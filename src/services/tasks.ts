@@ -72,11 +72,6 @@ function find(file: TaskFile, input: string): Task {
   return file.tasks.find((t) => t.id === id)!;
 }
 
-function resolveAll(file: TaskFile, inputs: readonly string[]): string[] {
-  const ids = file.tasks.map((t) => t.id);
-  return [...new Set(inputs.map((i) => resolveId(ids, i)))];
-}
-
 export interface CreateInput {
   title: string;
   type: string;
@@ -95,23 +90,20 @@ export async function createTask(ctx: Ctx, input: CreateInput): Promise<Task> {
   const type = parseType(input.type);
   const issue = input.issue === undefined ? undefined : parseIssue(input.issue);
   return appendTask(project(ctx), (graph) => {
-    const ids = graph.ids;
-    const taken = new Set(ids);
-    const depends_on = [...new Set((input.dependsOn ?? []).map((d) => resolveId(ids, d)))];
+    const depends_on = [...new Set((input.dependsOn ?? []).map((d) => graph.resolve(d)))];
     let parent: string | undefined;
-    if (input.parent !== undefined && input.parent !== "none") parent = resolveId(ids, input.parent);
+    if (input.parent !== undefined && input.parent !== "none") parent = graph.resolve(input.parent);
     else if (input.parent === undefined && type !== "epic" && issue !== undefined) {
       // The seed's lines carry no --parent: a task joins its issue's epic when there is exactly one.
       const epics: string[] = [];
-      for (let k = 0; k < ids.length; k++) {
-        if (graph.type(k) === "epic" && graph.issue(k) === issue && isOpen(graph.status(k)))
-          epics.push(ids[k]!);
+      for (const k of graph.ofIssue(issue)) {
+        if (graph.type(k) === "epic" && isOpen(graph.status(k))) epics.push(graph.id(k));
       }
       if (epics.length === 1) parent = epics[0]!;
     }
     const now = ctx.now();
     const task: Task = {
-      id: newId(ctx.randomBytes, (id) => taken.has(id)),
+      id: newId(ctx.randomBytes, (id) => graph.has(id)),
       title,
       type,
       status: "pending",

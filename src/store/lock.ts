@@ -5,7 +5,7 @@
 
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { WmError } from "../core/errors.js";
-import { os, randomHex } from "./builtins.js";
+import { hostname, randomHex } from "./builtins.js";
 
 export interface LockOptions {
   /** How long to wait for a live holder before giving up, ms. */
@@ -55,7 +55,7 @@ export function isStale(
 ): boolean {
   const age = Date.now() - seen.mtimeMs;
   if (seen.info === null) return age > 2000; // empty or torn: its writer died between create and write
-  if (seen.info.host === os().hostname()) return !pidAlive(seen.info.pid);
+  if (seen.info.host === hostname()) return !pidAlive(seen.info.pid);
   return age > opts.foreignStaleMs;
 }
 
@@ -83,7 +83,7 @@ export function breakStale(path: string, seenRaw: string, options: LockOptions =
     }
     return false;
   }
-  const mine = JSON.stringify({ pid: process.pid, host: os().hostname(), token: randomHex(8) });
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), token: randomHex(8) });
   try {
     writeSync(fd, mine);
   } finally {
@@ -115,7 +115,7 @@ export function acquireLock(path: string, options: LockOptions = {}): HeldLock {
     foreignStaleMs: options.foreignStaleMs ?? 120_000,
   };
   const lockPath = `${path}.lock`;
-  const me: LockInfo = { pid: process.pid, host: os().hostname(), token: randomHex(8) };
+  const me: LockInfo = { pid: process.pid, host: hostname(), token: randomHex(8) };
   const mine = JSON.stringify(me);
   const start = Date.now();
   let delay = 2;

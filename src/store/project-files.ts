@@ -3,10 +3,10 @@
 
 import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { WmError } from "../core/errors.js";
 import { writeFileAtomic } from "./atomic.js";
+import { hostname } from "./builtins.js";
 import { breakStale, isStale, pidAlive, readLock } from "./lock.js";
 
 /** What .gitignore must hold so runtime state is never committed. */

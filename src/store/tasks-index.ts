@@ -28,6 +28,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { type GraphNode, readyTasks } from "../core/graph.js";
+import { resolveId } from "../core/ids.js";
 import type { Task, TaskFile, TaskStatus, TaskType } from "../core/task.js";
 import { randomHex } from "./builtins.js";
 import type { ProjectPaths } from "./paths.js";
@@ -75,7 +76,16 @@ const COLUMN_ORDER = ["ids", "st", "ty", "issue", "parent", "deps"] as const sat
 
 /** What `wm tasks create` needs to know of the graph, without materialising every task. */
 export interface GraphView {
-  readonly ids: readonly string[];
+  /** The number of tasks. */
+  readonly count: number;
+  /** The id of task k. */
+  id(k: number): string;
+  /** Whether a task has exactly this id. */
+  has(id: string): boolean;
+  /** An exact id or a unique prefix of one, as resolveId (a UsageError otherwise). */
+  resolve(input: string): string;
+  /** The positions of an issue's tasks, in file order. */
+  ofIssue(issue: number): number[];
   status(k: number): TaskStatus;
   type(k: number): TaskType;
   issue(k: number): number | undefined;
@@ -263,17 +273,64 @@ export class TasksIndex {
     return out;
   }
 
+  /**
+   * The columns in the file's form (one JSON value a line) with `task` appended. Spliced into the stored
+   * lines where there are some, without parsing and re-serialising 10,000 values.
+   */
+  columnsAppended(task: Task): Buffer {
+    const first = this.count === 0;
+    const raw = this.columnsRaw;
+    if (raw === null) return encodeColumns(appendColumns(this.columns(), task, first));
+    const sep = first ? "" : "\n";
+    const add: Record<keyof Columns, string> = {
+      ids: sep + task.id,
+      st: ST[task.status],
+      ty: TY[task.type],
+      issue: `${first ? "" : ","}${task.issue ?? 0}`,
+      parent: sep + (task.parent ?? ""),
+      deps: sep + task.depends_on.join(","),
+    };
+    const parts: Buffer[] = [];
+    let start = 0;
+    for (const name of COLUMN_ORDER) {
+      const nl = raw.indexOf(10, start);
+      if (nl < start + 2) throw new StaleIndex();
+      const close = raw[nl - 1]!;
+      if (close !== (name === "issue" ? 0x5d : 0x22)) throw new StaleIndex(); // ] or "
+      parts.push(raw.subarray(start, nl - 1));
+      // A string column grows inside its quotes: the added text in JSON's escaping, without its quotes.
+      const text = name === "issue" ? add.issue : JSON.stringify(add[name]).slice(1, -1);
+      parts.push(Buffer.from(`${text}${String.fromCharCode(close)}\n`, "utf8"));
+      start = nl + 1;
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** The id of task k, without splitting them all. */
+  idAt(k: number): string {
+    if (this.idList !== null) return this.idList[k]!;
+    const text = this.idText();
+    let start = 1;
+    for (let i = 0; i < k; i++) start = text.indexOf("\n", start) + 1;
+    return text.slice(start, text.indexOf("\n", start));
+  }
+
   view(): GraphView {
-    const index = this;
-    // Each column is parsed when first asked for; the ids are split only when someone asks for them all.
+    // Each column is parsed when first asked for; the ids are never split: an id is found by searching
+    // the column's text.
     return {
-      get ids() {
-        return index.ids();
+      count: this.count,
+      id: (k) => this.idAt(k),
+      has: (id) => this.positionOf(id) >= 0,
+      resolve: (input) => {
+        const wanted = input.trim().toLowerCase();
+        return resolveId(this.positionOf(wanted) >= 0 ? [wanted] : this.idsStartingWith(wanted), input);
       },
-      status: (k) => ST_OF[index.column("st")[k]!]!,
-      type: (k) => TY_OF[index.column("ty")[k]!]!,
+      ofIssue: (issue) => this.issueIndices(issue),
+      status: (k) => ST_OF[this.column("st")[k]!]!,
+      type: (k) => TY_OF[this.column("ty")[k]!]!,
       issue: (k) => {
-        const n = index.column("issue")[k];
+        const n = this.column("issue")[k];
         return n === 0 ? undefined : n;
       },
     };
@@ -442,22 +499,26 @@ export function buildIndex(
 }
 
 /**
- * The meta of the index extended by one task appended at the end of the file, and the line to append to
- * the body. `bodyEnd` is the body's current length.
+ * The index extended by one task appended at the end of the file: its meta, spans and columns (in the
+ * file's form) and the line to append to the body. `bodyEnd` is the body's current length.
  */
-export function appendedMeta(
+export function appendedIndex(
   index: TasksIndex,
   task: Task,
   key: { key: string; size: number },
   tail: string,
   bodyEnd: number,
-): { meta: IndexMeta; spans: Buffer; columns: Columns; line: string } {
+): { meta: IndexMeta; spans: Buffer; columns: Buffer; line: string } {
   const old = index.meta;
   const k = old.count;
   const json = JSON.stringify(task);
   const len = Buffer.byteLength(json, "utf8");
-  const issues = structuredClone(old.issues);
-  if (task.issue !== undefined) addToRuns(issues, task.issue, k);
+  let issues = old.issues;
+  if (task.issue !== undefined) {
+    const at = String(task.issue);
+    issues = { ...issues, [at]: [...(issues[at] ?? [])] };
+    addToRuns(issues, task.issue, k);
+  }
   // Readiness changes only for the new task (it is pending) and its parent (an epic with a new open child
   // is no longer ready to close). It has no dependents yet.
   const view = index.view();
@@ -483,7 +544,7 @@ export function appendedMeta(
     last: [task.created, task.id],
   };
   const spans = Buffer.concat([index.spansBuf(), encodeSpans([bodyEnd, bodyEnd + len])]);
-  return { meta, spans, columns: appendColumns(index.columns(), task, k === 0), line: `${json}\n` };
+  return { meta, spans, columns: index.columnsAppended(task), line: `${json}\n` };
 }
 
 /** Reads the index if it describes the current tasks.yaml (by stat key); null otherwise. */
@@ -518,7 +579,11 @@ export function readIndex(paths: ProjectPaths, current: { key: string } | null):
   }
 }
 
-function writeIdx(paths: ProjectPaths, meta: IndexMeta, spans: Buffer, columns: Columns): void {
+function encodeColumns(columns: Columns): Buffer {
+  return Buffer.from(`${COLUMN_ORDER.map((name) => JSON.stringify(columns[name])).join("\n")}\n`, "utf8");
+}
+
+function writeIdx(paths: ProjectPaths, meta: IndexMeta, spans: Buffer, columns: Buffer): void {
   const dir = cacheDir(paths);
   const metaBuf = Buffer.from(JSON.stringify(meta), "utf8");
   const content = Buffer.concat([
@@ -526,7 +591,7 @@ function writeIdx(paths: ProjectPaths, meta: IndexMeta, spans: Buffer, columns: 
     metaBuf,
     Buffer.from("\n", "latin1"),
     spans,
-    Buffer.from(`${COLUMN_ORDER.map((name) => JSON.stringify(columns[name])).join("\n")}\n`, "utf8"),
+    columns,
   ]);
   const tmp = join(dir, `tasks.idx.${process.pid}.tmp`);
   writeFileSync(tmp, content);
@@ -549,7 +614,7 @@ export function writeIndex(paths: ProjectPaths, index: TasksIndex, body: Buffer)
     const tmp = join(dir, `tasks.body.${process.pid}.tmp`);
     writeFileSync(tmp, body);
     renameSync(tmp, join(dir, "tasks.body"));
-    writeIdx(paths, index.meta, index.spansBuf(), index.columns());
+    writeIdx(paths, index.meta, index.spansBuf(), encodeColumns(index.columns()));
   } catch {
     for (const f of [`tasks.body.${process.pid}.tmp`, `tasks.idx.${process.pid}.tmp`]) {
       try {
@@ -578,7 +643,7 @@ export function appendToIndex(
     }
     if (head.toString("latin1") !== `${index.meta.gen}\n`) throw new StaleIndex();
     const end = statSync(bodyPath).size;
-    const { meta, spans, columns, line } = appendedMeta(index, task, key, tail, end);
+    const { meta, spans, columns, line } = appendedIndex(index, task, key, tail, end);
     appendFileSync(bodyPath, line);
     writeIdx(paths, meta, spans, columns);
   } catch {

@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, readSync } from "node:fs";
 import { relative } from "node:path";
 import { WmError } from "../core/errors.js";
+import { resolveId } from "../core/ids.js";
 import { canonicalTask, compareTasks, type Task, type TaskFile } from "../core/task.js";
 import { emitTask, emitTaskFile, parseCanonical } from "../core/tasks-format.js";
 import { appendFileAtomic, writeFileAtomic } from "./atomic.js";
@@ -268,7 +269,7 @@ export async function appendTask(
     async () => {
       const cur = current(paths);
       const idx = cur.index;
-      if (idx !== null && idx.meta.canonical && idx.meta.last !== null && idx.meta.tail.endsWith("0a")) {
+      if (idx?.meta.canonical && idx.meta.last !== null && idx.meta.tail.endsWith("0a")) {
         const task = make(idx.view());
         const [lastCreated, lastId] = idx.meta.last;
         if (lastCreated < task.created || (lastCreated === task.created && lastId < task.id)) {
@@ -292,8 +293,18 @@ export async function appendTask(
 }
 
 function viewOf(tasks: readonly Task[]): GraphView {
+  const ids = tasks.map((t) => t.id);
+  const taken = new Set(ids);
   return {
-    ids: tasks.map((t) => t.id),
+    count: tasks.length,
+    id: (k) => ids[k]!,
+    has: (id) => taken.has(id),
+    resolve: (input) => resolveId(ids, input),
+    ofIssue: (issue) => {
+      const out: number[] = [];
+      for (let k = 0; k < tasks.length; k++) if (tasks[k]!.issue === issue) out.push(k);
+      return out;
+    },
     status: (k) => tasks[k]!.status,
     type: (k) => tasks[k]!.type,
     issue: (k) => tasks[k]!.issue,

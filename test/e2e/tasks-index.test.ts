@@ -2,6 +2,9 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { pathsFor } from "../../src/store/paths.js";
+import { buildIndex, fileKey, readIndex, tailOf } from "../../src/store/tasks-index.js";
+import { parseTasksSlow } from "../../src/store/tasks-store.js";
 import { cleanupTemp, tempRepo, wm, wmJson } from "../helpers/cli.js";
 import { seededRng } from "../helpers/prng.js";
 
@@ -49,6 +52,46 @@ describe("the tasks index", () => {
       const cached = answers(repo);
       expect(cached).toEqual(fresh(repo));
     }
+  });
+
+  it("consecutive appends leave the index a rebuild would write, column for column", async () => {
+    const repo = tempRepo();
+    const rng = seededRng(11);
+    const ids: string[] = [];
+    const epics: string[] = [];
+    const gens = new Set<string>();
+    const paths = pathsFor(repo);
+    for (let step = 0; step < 40; step++) {
+      const issue = 1 + Math.floor(rng.next() * 3);
+      const epic = rng.next() < 0.15;
+      // Titles JSON must escape, and non-ASCII ones.
+      const title = [`plain ${step}`, `quote "${step}" back\\slash`, `ünïcödé ${step} ✓`][step % 3]!;
+      const args = ["tasks", "create", `--title=${title}`, `--type=${epic ? "epic" : "impl"}`];
+      if (rng.next() < 0.8) args.push(`--issue=${issue}`);
+      if (ids.length > 0 && rng.next() < 0.5)
+        args.push(`--depends-on=${ids[Math.floor(rng.next() * ids.length)]}`);
+      if (ids.length > 1 && rng.next() < 0.3) args.push(`--depends-on=${ids[0]}`);
+      if (!epic && epics.length > 0 && rng.next() < 0.3) args.push(`--parent=${epics[epics.length - 1]}`);
+      const out = wm(repo, args);
+      expect(out.code, out.stderr).toBe(0);
+      const id = out.stdout.trim();
+      ids.push(id);
+      if (epic) epics.push(id);
+      const appended = readIndex(paths, fileKey(paths.tasksFile));
+      expect(appended, `index after step ${step}`).not.toBeNull();
+      gens.add(appended!.meta.gen);
+      const bytes = readFileSync(paths.tasksFile);
+      const file = await parseTasksSlow(bytes.toString("utf8"), "tasks.yaml");
+      const rebuilt = buildIndex(file, fileKey(paths.tasksFile)!, tailOf(bytes), true);
+      const { gen: _a, ...meta } = appended!.meta;
+      const { gen: _b, ...want } = rebuilt.meta;
+      expect(meta, `meta after step ${step}`).toEqual(want);
+      expect(appended!.columns(), `columns after step ${step}`).toEqual(rebuilt.columns());
+      expect(appended!.all(), `body after step ${step}`).toEqual(file.tasks);
+      expect(appended!.view().id(ids.length - 1)).toBe(id);
+    }
+    // One generation: every step after the first appended to the index instead of rebuilding it.
+    expect(gens.size).toBe(1);
   });
 
   it("notices a hand edit of tasks.yaml, even one that keeps the file's size", () => {

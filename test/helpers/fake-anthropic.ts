@@ -6,7 +6,6 @@
 // (token counting, a session title, a quota probe) get minimal answers and do not consume the script.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { closeServer, listenOnLoopback } from "./local-server.js";
 
 export interface ToolCall {

@@ -5,7 +5,6 @@
 // in memory so tests can read and change it. Nothing here touches the network beyond the loopback.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { closeServer, listenOnLoopback } from "./local-server.js";
 
 export interface FakeLabel {

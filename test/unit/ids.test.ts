@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WmError } from "../../src/core/errors.js";
 import { ID_LENGTH, ID_PATTERN, isValidId, newId, resolveId } from "../../src/core/ids.js";
+import { secureRandomBytes } from "../../src/store/builtins.js";
 import { seededRng } from "../helpers/prng.js";
 
 const FIRST_LETTERS = "abcdefghjkmnpqrstvwxyz";
@@ -114,5 +115,22 @@ describe("resolveId", () => {
     expect(e.exitCode).toBe(2);
     expect(thrown(() => resolveId(ids, "  ")).rule).toBe("task/unknown-id");
     expect(thrown(() => resolveId([], "k3")).rule).toBe("task/unknown-id");
+  });
+});
+
+describe("secureRandomBytes", () => {
+  it("gives n bytes from the kernel, different every call", () => {
+    expect(secureRandomBytes(0)).toHaveLength(0);
+    expect(secureRandomBytes(37)).toHaveLength(37);
+    const seen = new Set<string>();
+    const counts = new Array<number>(256).fill(0);
+    for (let i = 0; i < 2000; i++) {
+      const b = secureRandomBytes(6);
+      seen.add(Buffer.from(b).toString("hex"));
+      for (const x of b) counts[x]!++;
+    }
+    expect(seen.size).toBe(2000);
+    // 12,000 bytes: every value appears (expected ~47 times each; missing one is ~1e-18 likely).
+    expect(counts.every((c) => c > 0)).toBe(true);
   });
 });

@@ -16,6 +16,7 @@ import { TASKS_CREATE_OPTIONS } from "../core/task-options.js";
 import { loadConfig } from "../store/config-store.js";
 import type { ProjectPaths } from "../store/paths.js";
 import { RepoIndex } from "../store/repo-index.js";
+import { modelKey, readModel, writeModel } from "../store/spec-model-cache.js";
 import {
   readToolResults,
   readTree,
@@ -148,15 +149,23 @@ function rememberingTools(base: SpecTools, known: ToolResults | null, used: Tool
   };
 }
 
-/** The spec's model, built from remark's tree, which comes from the cache when the spec did not change. */
+/**
+ * The spec's model: from the model cache when the spec did not change, else built from remark's tree, which
+ * comes from the tree cache when only wm's own code changed.
+ */
 async function modelOf(paths: ProjectPaths, rel: string, text: string): Promise<SpecModel> {
   const key = treeKey(paths, text);
+  const mkey = modelKey(key);
+  const known = mkey === null ? null : readModel(paths, rel, mkey, text);
+  if (known !== null) return known;
   let tree = key === null ? null : readTree(paths, rel, key);
   if (tree === null) {
     tree = await parseMarkdown(text);
     if (key !== null) writeTree(paths, rel, key, tree);
   }
-  return buildModel(tree, text, rel);
+  const model = buildModel(tree, text, rel);
+  if (mkey !== null) writeModel(paths, rel, mkey, model);
+  return model;
 }
 
 export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<SpecCheckResult> {

@@ -94,6 +94,7 @@ export interface Leftover {
 }
 
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$/;
+const CACHE_TEMP = /^.+\.(\d+)\.tmp$/;
 const TEMP_STALE_MS = 10 * 60_000;
 const LOCK_OPTS = { timeoutMs: 0, foreignStaleMs: 120_000 };
 
@@ -106,7 +107,7 @@ function lockWhy(info: { pid: number; host: string } | null): string {
 /**
  * Files in `.wm/` left behind by killed processes: lock files whose holder is gone (judged exactly as
  * `withLock` judges them), locks set aside while being broken, and atomic-write temp files whose writer
- * is gone. Live locks and temp files of running processes are not listed.
+ * is gone, in .wm/ and in .wm/cache/. Live locks and temp files of running processes are not listed.
  */
 export function findLeftovers(wmDir: string): Leftover[] {
   let names: string[];
@@ -137,6 +138,19 @@ export function findLeftovers(wmDir: string): Leftover[] {
         if (age > TEMP_STALE_MS) out.push({ name, kind: "temp", why: "an old temporary file" });
       }
     }
+  }
+  // The derived caches in .wm/cache/ are written through "<name>.<pid>.tmp" files (tasks index, file list,
+  // spec caches): one whose writer is gone was left by a killed process.
+  let cached: string[] = [];
+  try {
+    cached = readdirSync(join(wmDir, "cache"));
+  } catch {}
+  for (const name of cached.sort()) {
+    const m = CACHE_TEMP.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (!pidAlive(pid))
+      out.push({ name: `cache/${name}`, kind: "temp", why: `its writer (pid ${pid}) is not running` });
   }
   return out;
 }

@@ -311,6 +311,13 @@ describe("wm doctor", () => {
     writeFileSync(join(wmDir, "tasks.yaml.lock"), stale);
     writeFileSync(join(wmDir, "tasks.yaml.lock.stale.0a1b2c3d"), stale);
     writeFileSync(join(wmDir, `.tasks.yaml.${dead}.0a1b2c3d.tmp`), "half a file");
+    // Temp files of the derived caches: a dead writer's is a leftover, a live one's is not.
+    mkdirSync(join(wmDir, "cache"), { recursive: true });
+    writeFileSync(join(wmDir, "cache", `tasks.idx.${dead}.tmp`), "half an index");
+    writeFileSync(
+      join(wmDir, "cache", `spec-tree-0123456789abcdef.json.${process.pid}.tmp`),
+      "being written",
+    );
     // A lock held by a live process (this test runner) must survive.
     const live = JSON.stringify({ pid: process.pid, host: hostname(), token: "cafe" });
     writeFileSync(join(wmDir, "other.yaml.lock"), live);
@@ -322,6 +329,8 @@ describe("wm doctor", () => {
     expect(sf.status).toBe("warn");
     expect(sf.message).toContain(`pid ${dead} is not running`);
     expect(sf.message).not.toContain("other.yaml.lock");
+    expect(sf.message).toContain(`.wm/cache/tasks.idx.${dead}.tmp`);
+    expect(sf.message).not.toContain("spec-tree-");
     expect(check(before.data, "gitignore").status).toBe("warn");
     expect(existsSync(join(wmDir, "tasks.yaml.lock"))).toBe(true);
 
@@ -336,6 +345,9 @@ describe("wm doctor", () => {
         .sort(),
     ).toEqual(["config.yaml", "issues", "other.yaml.lock", "tasks.yaml"]);
     expect(readFileSync(join(wmDir, "other.yaml.lock"), "utf8")).toBe(live);
+    expect(readdirSync(join(wmDir, "cache")).filter((n) => n.endsWith(".tmp"))).toEqual([
+      `spec-tree-0123456789abcdef.json.${process.pid}.tmp`,
+    ]);
     const gitignore = readFileSync(join(repo, ".gitignore"), "utf8");
     expect(gitignore.startsWith("node_modules\n")).toBe(true);
     for (const line of RUNTIME) expect(gitignore.split("\n")).toContain(line);

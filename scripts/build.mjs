@@ -27,9 +27,35 @@ const commandsExternal = {
   },
 };
 
-// The spec checker's ES-module-only packages (remark, secretlint) are bundled into the commands that use
-// them: require() of an ES module needs Node >= 20.19, and their ~100 small modules load slower than one
-// bundle (docs/decisions/0006-spec-check-dependencies.md). Every other package stays external.
+// The library bundles (dist/lib/): the markdown parser (unified, remark-parse, remark-gfm, micromark) and
+// secretlint, each of which only src/lib/<name>.ts imports. A dynamic `import("…/lib/<name>.js")` in the
+// sources becomes, in every bundle that has one, a small module that loads dist/lib/<name>.cjs on first use
+// through a V8 code cache of its own (src/cli/code-cache.ts requireLib): a repeated `wm spec check` takes
+// remark's tree and the secret scan from .wm/cache and loads neither, and the commands that parse markdown
+// share one copy of the parser (docs/decisions/0013-spec-check-speed.md).
+const LIBS = ["markdown", "secrets"];
+const LIB_IMPORT = new RegExp(`(?:^|/)lib/(${LIBS.join("|")})\\.js$`);
+const libsExternal = {
+  name: "libs-external",
+  setup(b) {
+    b.onResolve({ filter: LIB_IMPORT }, (a) => {
+      if (a.kind === "entry-point" || !a.importer.startsWith(join(root, "src/"))) return undefined;
+      if (a.kind !== "dynamic-import") {
+        return { errors: [{ text: `import ${a.path} with a dynamic import(): it is a bundle of its own` }] };
+      }
+      return { path: LIB_IMPORT.exec(a.path)[1], namespace: "wm-lib" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "wm-lib" }, (a) => ({
+      contents: `module.exports = require(${JSON.stringify(join(root, "src/cli/code-cache.ts"))}).requireLib(${JSON.stringify(a.path)});`,
+      loader: "js",
+      resolveDir: root,
+    }));
+  },
+};
+
+// The ES-module-only packages the spec checker needs (remark, secretlint) are bundled (into dist/lib/):
+// require() of an ES module needs Node >= 20.19, and their ~100 small modules load slower than one bundle
+// (docs/decisions/0006-spec-check-dependencies.md). Every other package stays external.
 const BUNDLED = /^(unified|remark-parse|remark-gfm|@secretlint\/)/;
 const externals = {
   name: "externals",
@@ -51,6 +77,7 @@ await build({
       in: join(root, "src/cli/commands", f),
       out: `commands/${f.replace(/\.ts$/, "")}`,
     })),
+    ...LIBS.map((name) => ({ in: join(root, "src/lib", `${name}.ts`), out: `lib/${name}` })),
   ],
   outdir: tmp,
   outExtension: { ".js": ".cjs" },
@@ -65,7 +92,7 @@ await build({
   banner: {
     js: 'const __wm_meta={get url(){return this.u??=require("node:url").pathToFileURL(__filename).href}};',
   },
-  plugins: [commandsExternal, externals],
+  plugins: [commandsExternal, libsExternal, externals],
   logLevel: "warning",
 });
 
@@ -76,7 +103,12 @@ await build({
 // 20.19 or later.
 const ESM_ONLY = /^"@octokit\//;
 const DYNAMIC_IMPORT = /\bimport\(("(?:\.\/commands\/[a-z0-9-]+\.cjs|[@a-z][a-z0-9@/._:-]*)")\)/g;
-for (const file of ["wm.cjs", "hook.cjs", ...commands.map((f) => `commands/${f.replace(/\.ts$/, ".cjs")}`)]) {
+for (const file of [
+  "wm.cjs",
+  "hook.cjs",
+  ...commands.map((f) => `commands/${f.replace(/\.ts$/, ".cjs")}`),
+  ...LIBS.map((name) => `lib/${name}.cjs`),
+]) {
   const path = join(tmp, file);
   const code = readFileSync(path, "utf8");
   writeFileSync(

@@ -72,11 +72,17 @@ export const COMMANDS: Record<string, Entry> = {
   },
   "spec new": {
     summary: "write a planning spec from a template, filled from the issue",
-    load: () => import("./commands/spec-new.js"),
+    load: () =>
+      import("./code-cache.js").then((c) =>
+        c.loadWithCodeCache("spec-new", () => import("./commands/spec-new.js")),
+      ),
   },
   "spec tasks": {
     summary: "import a spec's Task Breakdown into the task graph",
-    load: () => import("./commands/spec-tasks.js"),
+    load: () =>
+      import("./code-cache.js").then((c) =>
+        c.loadWithCodeCache("spec-tasks", () => import("./commands/spec-tasks.js")),
+      ),
   },
   "templates list": {
     summary: "list the planning templates, built-in and project overrides",

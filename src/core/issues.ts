@@ -97,13 +97,9 @@ let parseMarkdown: ((text: string) => MdNode) | null = null;
 
 async function markdownParser(): Promise<(text: string) => MdNode> {
   if (parseMarkdown) return parseMarkdown;
-  const [{ unified }, { default: remarkParse }, { default: remarkGfm }] = await Promise.all([
-    import("unified"),
-    import("remark-parse"),
-    import("remark-gfm"),
-  ]);
-  const processor = unified().use(remarkParse).use(remarkGfm);
-  parseMarkdown = (text) => processor.parse(text) as unknown as MdNode;
+  // The same parser as the spec checker's (src/lib/markdown.ts: the built CLI's dist/lib/markdown.cjs).
+  const { parseMarkdown: parse } = await import("../lib/markdown.js");
+  parseMarkdown = (text) => parse(text) as unknown as MdNode;
   return parseMarkdown;
 }
 

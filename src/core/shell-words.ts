@@ -1,12 +1,16 @@
 // POSIX shell words, for reading the `wm tasks create ...` lines of a spec's Task Breakdown the way a shell
 // would: blanks separate words, '...' is literal, "..." keeps backslash escapes of $ ` " \ and newline,
 // a backslash outside quotes escapes the next character (backslash-newline continues the line), and `#` at
-// the start of a word starts a comment. Pure.
+// the start of a word starts a comment. Pure. The one reader for both `wm spec tasks` (breakdown.ts, which
+// imports the words) and `wm spec check`'s spec/task-breakdown rule (which reports at the words' positions).
 //
 // It is a reader, not a shell: nothing is expanded. What a shell would expand or treat as an operator
 // ($VAR, $(...), `...`, ; & | < > ( )) is recorded on the command as `unsupported`, so a caller that
 // needs the literal words can refuse that command while other lines of the same block stay readable.
-// An unterminated quote is a ShellSyntaxError: it changes where every later command starts.
+// Each command also lists its `parts`: the words split where a command could start or end inside the line
+// (`a && wm tasks create ...`, `ID=$(wm tasks create ...)`), with their positions.
+// An unterminated quote is a ShellSyntaxError: it changes where every later command starts. Read line by
+// line (for a checker that reports each line on its own), a quote ends at the end of its line at the latest.
 
 export class ShellSyntaxError extends Error {
   /** 1-based line and column within the script. */
@@ -30,15 +34,46 @@ export interface ShellCommand {
   raw: string;
   /** The first thing a shell would expand or treat as an operator, with its 1-based position. */
   unsupported: { message: string; line: number; column: number } | null;
+  /** The words split at operators (PART_OPERATOR), and the operators, in order. */
+  parts: ShellPart[];
+}
+
+export interface ShellPart {
+  /** The word after quote removal, or the operator. */
+  text: string;
+  /** An operator: `;`, `&`, `&&`, `|`, `||`, `(`, `)`, `$(` or a backquote. */
+  op: boolean;
+  /** 1-based line and column of its first character (a word's opening quote) in the script. */
+  line: number;
+  column: number;
+}
+
+export interface SplitOptions {
+  /**
+   * Read each (backslash-continued) line on its own: a quote still open at the end of the line ends
+   * there, and a lone final backslash is dropped, instead of a ShellSyntaxError. A typo's damage stays on
+   * its line; a quoted newline, valid in bash, is not read as one.
+   */
+  lineByLine?: boolean;
 }
 
 const BLANK = new Set([" ", "\t", "\r"]);
 const OPERATORS = new Set([";", "&", "|", "<", ">", "(", ")"]);
 /** After `$`, these start an expansion ($name, ${...}, $(...), $1, $?, $#, $@, $*, $$, $!, $-). */
 const EXPANSION_START = /[A-Za-z0-9_{(?#@*$!-]/;
+/** Where a part ends: the operators a command can start or end at (not redirections, which take a word). */
+const PART_OPERATOR = /^(\$\(|&&|\|\||[;|()&`])/;
+
+/** Index of the newline that ends the (backslash-continued) line holding `from`, or the script's length. */
+function lineEnd(script: string, from: number): number {
+  let k = from;
+  while (k < script.length && script[k] !== "\n") k += script[k] === "\\" ? 2 : 1;
+  return Math.min(k, script.length);
+}
 
 /** Splits a script into commands, one per (logical) line. Blank lines are left out; comment-only lines are kept. */
-export function splitShell(script: string): ShellCommand[] {
+export function splitShell(script: string, options: SplitOptions = {}): ShellCommand[] {
+  const lineByLine = options.lineByLine === true;
   const out: ShellCommand[] = [];
   let i = 0;
   let line = 1;
@@ -47,6 +82,21 @@ export function splitShell(script: string): ShellCommand[] {
 
   let words: string[] = [];
   let cur: string | null = null;
+  let parts: ShellPart[] = [];
+  let part: ShellPart | null = null;
+  /** A word (and its part) starts at `at` unless one is already open. */
+  const open = (at: number) => {
+    cur ??= "";
+    part ??= { text: "", op: false, ...pos(at) };
+  };
+  const add = (text: string) => {
+    cur += text;
+    part!.text += text;
+  };
+  const endPart = () => {
+    if (part !== null) parts.push(part);
+    part = null;
+  };
   let cmdLine = 1;
   let cmdStart = -1;
   let cmdEnd = -1;
@@ -65,6 +115,7 @@ export function splitShell(script: string): ShellCommand[] {
   const endWord = () => {
     if (cur !== null) words.push(cur);
     cur = null;
+    endPart();
   };
   const endCommand = () => {
     endWord();
@@ -75,9 +126,11 @@ export function splitShell(script: string): ShellCommand[] {
         comment,
         raw: cmdStart < 0 ? "" : script.slice(cmdStart, cmdEnd).trimEnd(),
         unsupported,
+        parts,
       });
     }
     words = [];
+    parts = [];
     comment = null;
     unsupported = null;
     cmdStart = -1;
@@ -113,6 +166,7 @@ export function splitShell(script: string): ShellCommand[] {
     if (ch === "\\") {
       const next = script[i + 1];
       if (next === undefined) {
+        if (lineByLine) break;
         const p = pos(i);
         throw new ShellSyntaxError("the line ends with a lone backslash", p.line, p.column);
       }
@@ -122,31 +176,42 @@ export function splitShell(script: string): ShellCommand[] {
         i += 2;
         continue;
       }
-      cur = (cur ?? "") + next;
+      open(i);
+      add(next);
       i += 2;
       cmdEnd = i;
       continue;
     }
     if (ch === "'") {
-      const close = script.indexOf("'", i + 1);
-      if (close < 0) {
-        const p = pos(i);
-        throw new ShellSyntaxError("unterminated single quote", p.line, p.column);
+      const limit = lineByLine ? lineEnd(script, i) : script.length;
+      let close = script.indexOf("'", i + 1);
+      let past = close + 1;
+      if (close < 0 || close > limit) {
+        if (!lineByLine) {
+          const p = pos(i);
+          throw new ShellSyntaxError("unterminated single quote", p.line, p.column);
+        }
+        close = limit;
+        past = close;
       }
+      open(i);
       const body = script.slice(i + 1, close);
       for (let k = 0; k < body.length; k++) if (body[k] === "\n") newline(i + 1 + k);
-      cur = (cur ?? "") + body;
-      i = close + 1;
+      add(body);
+      i = past;
       cmdEnd = i;
       continue;
     }
     if (ch === '"') {
-      const open = pos(i);
+      const start = pos(i);
+      open(i);
+      const end = lineByLine ? lineEnd(script, i) : script.length;
       let value = "";
       let j = i + 1;
       for (;;) {
-        if (j >= script.length) {
-          throw new ShellSyntaxError("unterminated double quote", open.line, open.column);
+        if (j >= end) {
+          if (lineByLine) break;
+          throw new ShellSyntaxError("unterminated double quote", start.line, start.column);
         }
         const c = script[j]!;
         if (c === '"') break;
@@ -178,8 +243,8 @@ export function splitShell(script: string): ShellCommand[] {
         value += c;
         j++;
       }
-      cur = (cur ?? "") + value;
-      i = j + 1;
+      add(value);
+      i = Math.min(j + 1, end);
       cmdEnd = i;
       continue;
     }
@@ -190,8 +255,18 @@ export function splitShell(script: string): ShellCommand[] {
     } else if (OPERATORS.has(ch)) {
       flag(i, `"${ch}" is a shell operator; write one command per line, without redirections or pipes`);
     }
-    cur = (cur ?? "") + ch;
-    i++;
+    const op = PART_OPERATOR.exec(script.slice(i, i + 2))?.[0];
+    if (op) {
+      // Still part of `words` (which keep the line as one command); a part of its own.
+      endPart();
+      parts.push({ text: op, op: true, ...pos(i) });
+      cur = (cur ?? "") + op;
+      i += op.length;
+    } else {
+      open(i);
+      add(ch);
+      i++;
+    }
     cmdEnd = i;
   }
   endCommand();

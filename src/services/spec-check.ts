@@ -21,6 +21,7 @@ import {
   readToolResults,
   readTree,
   type ToolResults,
+  toolsKey as toolResultsKey,
   treeKey,
   writeToolResults,
   writeTree,
@@ -128,7 +129,7 @@ function specsFor(realRoot: string, dir: string, issue: number | null): string[]
 
 /**
  * The spec tools, answering the secret scan and `bash -n` from `known` (an earlier run's results for the
- * same spec text, parser build and bash) and recording every answer in `used`, to be cached in turn.
+ * same spec text, scanner and bash) and recording every answer in `used`, to be cached in turn.
  */
 function rememberingTools(base: SpecTools, known: ToolResults | null, used: ToolResults): SpecTools {
   const id = (text: string) => `${text.length}:${fnv64(text)}`;
@@ -204,8 +205,7 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
   const files: SpecFileResult[] = [];
   for (const [k, spec] of unique.entries()) {
     const model = models[k]!;
-    const treeAt = treeKey(paths, spec.text);
-    const toolsKey = treeAt === null || bash === null ? null : `${treeAt}|${bash}`;
+    const toolsKey = toolResultsKey(paths, spec.text, bash);
     const known = toolsKey === null ? null : readToolResults(paths, spec.rel, toolsKey);
     const used: ToolResults = { secrets: {}, bash: {} };
     const tools = rememberingTools(base, known, used);

@@ -1,6 +1,6 @@
 // The heavy or impure helpers of the spec checker, loaded on first use: `bash -n` in a child process,
 // node-sql-parser (one dialect at a time, only when a SQL block needs it) and secretlint's recommended
-// rules. Nothing here loads for any other command.
+// rules (src/lib/secrets.ts, a bundle of its own in the built CLI). Nothing here loads for any other command.
 
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
@@ -43,21 +43,33 @@ async function sqlParser(dialect: string): Promise<SqlParser> {
   return p;
 }
 
+/**
+ * One statement, as the rule splits them: a dialect reads it when it yields exactly one statement with a
+ * type. The T-SQL grammar reads a run of words as several untyped assignments ("CREATE INDX foo ON t(a)"
+ * is three), which is not reading the statement.
+ */
+function oneStatement(ast: unknown): boolean {
+  const list = Array.isArray(ast) ? ast : [ast];
+  const only = list[0] as { type?: unknown } | undefined;
+  return list.length === 1 && typeof only?.type === "string";
+}
+
 export async function sqlSyntax(statement: string): Promise<SqlCheck> {
   let first: PegError | null = null;
   for (const dialect of Object.keys(SQL_DIALECTS)) {
     try {
-      (await sqlParser(dialect)).astify(statement);
-      return { ok: true };
+      if (oneStatement((await sqlParser(dialect)).astify(statement))) return { ok: true };
     } catch (e) {
       first ??= e as PegError;
     }
   }
-  const e = first!;
+  if (first === null) return { ok: false, message: "not one SQL statement in any dialect" };
+  const e = first;
   const found =
     e.found === undefined ? undefined : e.found === null ? "end of input" : JSON.stringify(e.found);
   const r: SqlCheck = { ok: false, message: found ? `unexpected ${found}` : e.message.split("\n")[0]! };
-  if (e.location) r.offset = e.location.start.offset;
+  // The parser trims the statement first: its offsets are short by the leading blanks.
+  if (e.location) r.offset = e.location.start.offset + (statement.length - statement.trimStart().length);
   return r;
 }
 
@@ -99,30 +111,10 @@ export function bashSyntax(script: string): Promise<ShellCheck> {
   });
 }
 
-interface SecretlintMessage {
-  range: [number, number];
-  ruleId: string;
-  messageId: string;
-}
-
+/** secretlint's recommended preset (src/lib/secrets.ts: in the built CLI dist/lib/secrets.cjs, on first use). */
 export async function scanSecrets(text: string): Promise<SecretHit[]> {
-  const [{ lintSource }, { creator }] = await Promise.all([
-    import("@secretlint/core"),
-    import("@secretlint/secretlint-rule-preset-recommend"),
-  ]);
-  const result = await lintSource({
-    source: { filePath: "spec.md", content: text, contentType: "text" },
-    options: {
-      config: { rules: [{ id: "@secretlint/secretlint-rule-preset-recommend", rule: creator }] },
-      maskSecrets: true,
-      noPhysicFilePath: true,
-    },
-  });
-  return (result.messages as unknown as SecretlintMessage[]).map((m) => ({
-    start: m.range[0],
-    end: m.range[1],
-    kind: `${m.messageId}, secretlint rule ${m.ruleId.replace(/^@secretlint\/secretlint-rule-/, "")}`,
-  }));
+  const { scanSecrets: scan } = await import("../lib/secrets.js");
+  return scan(text);
 }
 
 export function specTools(): SpecTools {

@@ -4,34 +4,18 @@
 // exact text and the parser's build) and the build of the running bundle, which holds the model builder.
 // Best effort, as json-cache.ts: a bad or foreign entry is a miss. See docs/decisions/0013-spec-check-speed.md.
 
-import { statSync } from "node:fs";
 import { fnv64 } from "../core/hash.js";
 import type { SpecModel } from "../core/spec/model.js";
 import { decodeModel, type EncodedModel, encodeModel } from "../core/spec/model-codec.js";
+import { bundleIdentity } from "../lib/bundles.js";
 import { readCache, writeCache } from "./json-cache.js";
 import type { ProjectPaths } from "./paths.js";
-
-let running: string | null | undefined;
-
-/** The running bundle's identity, or null when wm runs from its sources. */
-function runningBuild(): string | null {
-  if (running === undefined) {
-    running = null;
-    if (typeof __filename === "string" && __filename.endsWith(".cjs")) {
-      try {
-        const s = statSync(__filename);
-        running = `${s.ino}-${s.size}-${s.mtimeMs}-${s.ctimeMs}`;
-      } catch {}
-    }
-  }
-  return running;
-}
 
 const entryName = (rel: string) => `spec-model-${fnv64(rel)}`;
 
 /** The model's key from the tree's key (spec-tree-cache.ts treeKey); null when nothing may be cached. */
 export function modelKey(treeKey: string | null): string | null {
-  const build = runningBuild();
+  const build = bundleIdentity("running");
   return treeKey === null || build === null ? null : `${treeKey}|model-v1|${build}`;
 }
 

@@ -1,35 +1,24 @@
 // A derived cache of remark's tree of each spec, in .wm/cache/spec-tree-*.json (git-ignored, like every
-// cache there), and of the results of its secret scan and `bash -n` runs (spec-tree-*-tools.json). Parsing a 300-line spec with remark and GFM in a fresh process costs more than starting
-// Node does (the parser's code runs cold), and most checks read specs that did not change since the last
-// one: a check of every spec in planning/specs, a hook, CI, a re-check after fixing the repository.
-// Keyed by the spec's exact text (its length and a 64-bit hash) and by the build of the bundle that parsed
-// it (the bundle file's inode, size, mtime and ctime: it holds remark, micromark and their GFM extensions),
-// so an edited spec or a new parser never meets an old tree. Only the built CLI caches: run from the sources (tests), the build is unknown.
+// cache there), and of the results of its secret scan and `bash -n` runs (spec-tree-*-tools.json). Parsing a
+// 300-line spec with remark and GFM in a fresh process costs more than starting Node does (the parser's code
+// runs cold), and most checks read specs that did not change since the last one: a check of every spec in
+// planning/specs, a hook, CI, a re-check after fixing the repository.
+// The tree is keyed by the spec's exact text (its length and a 64-bit hash) and by the build of the parser
+// that made it: the identity of dist/lib/markdown.cjs (inode, size, mtime, ctime), the bundle holding remark,
+// micromark and their GFM extensions, whichever command bundle ran it (spec check, mcp). The tool results
+// are keyed by the spec's text, the secret scanner's bundle (dist/lib/secrets.cjs), the running bundle (which
+// runs `bash -n` and reads its answer) and the bash found on PATH. So an edited spec, a new parser, scanner
+// or bash never meets an old answer, and neither bundle is loaded to find out. Only the built CLI caches: run
+// from the sources (tests), the build is unknown.
 // Best effort, as json-cache.ts: a bad or foreign entry is a miss, an unwritable cache is not written.
 // See docs/decisions/0013-spec-check-speed.md.
 
-import { statSync } from "node:fs";
 import type { Root } from "mdast";
 import { fnv64 } from "../core/hash.js";
 import type { SecretHit, ShellCheck } from "../core/spec/repo.js";
+import { bundleIdentity } from "../lib/bundles.js";
 import { readCache, writeCache } from "./json-cache.js";
 import type { ProjectPaths } from "./paths.js";
-
-let buildId: string | null | undefined;
-
-/** The running bundle's identity, or null when wm runs from its sources. */
-function parserBuild(): string | null {
-  if (buildId === undefined) {
-    buildId = null;
-    if (typeof __filename === "string" && __filename.endsWith(".cjs")) {
-      try {
-        const s = statSync(__filename);
-        buildId = `${s.ino}-${s.size}-${s.mtimeMs}-${s.ctimeMs}`;
-      } catch {}
-    }
-  }
-  return buildId;
-}
 
 function entryName(rel: string): string {
   return `spec-tree-${fnv64(rel)}`;
@@ -38,9 +27,21 @@ function entryName(rel: string): string {
 /** The key of a spec's tree: null when nothing may be cached (no .wm/, or not the built CLI). */
 export function treeKey(paths: ProjectPaths, text: string): string | null {
   if (paths.uninitialised) return null;
-  const build = parserBuild();
-  if (build === null) return null;
-  return `${build}:${text.length}:${fnv64(text)}`;
+  const parser = bundleIdentity("markdown");
+  if (parser === null) return null;
+  return `${parser}:${text.length}:${fnv64(text)}`;
+}
+
+/**
+ * The key of a spec's tool results (`bash` is services/spec-tools.ts bashIdentity()): null when nothing may
+ * be cached (no .wm/, not the built CLI, no bash on PATH).
+ */
+export function toolsKey(paths: ProjectPaths, text: string, bash: string | null): string | null {
+  if (paths.uninitialised || bash === null) return null;
+  const scanner = bundleIdentity("secrets");
+  const running = bundleIdentity("running");
+  if (scanner === null || running === null) return null;
+  return `${text.length}:${fnv64(text)}|secrets:${scanner}|run:${running}|${bash}`;
 }
 
 export function readTree(paths: ProjectPaths, rel: string, key: string): Root | null {

@@ -1,7 +1,8 @@
-// The POSIX shell-words reader used for Task Breakdown lines: its words must be what bash would pass.
+// The POSIX shell-words reader used for Task Breakdown lines (wm spec tasks and the spec/task-breakdown rule):
+// its words must be what bash would pass, and its parts where a command can start, at their positions.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ShellSyntaxError, shellWords, splitShell } from "../../src/core/shell-words.js";
+import { type ShellPart, ShellSyntaxError, shellWords, splitShell } from "../../src/core/shell-words.js";
 
 /** What bash itself passes to a command for this line (one NUL-terminated word each). */
 function bashWords(line: string): string[] {
@@ -115,5 +116,89 @@ describe("splitShell", () => {
   it("keeps the raw text of each command, comment excluded", () => {
     const [cmd] = splitShell("  wm tasks create --title='{{ISSUE}}'   # note");
     expect(cmd!.raw).toBe("wm tasks create --title='{{ISSUE}}'");
+  });
+});
+
+describe("splitShell parts", () => {
+  const show = (parts: ShellPart[]) =>
+    parts.map((p) => `${p.op ? "op " : ""}${p.text}@${p.line}:${p.column}`);
+
+  it("splits words at the operators a command can start or end at, with each part's position", () => {
+    const [cmd] = splitShell("a&&wm tasks create --title='x y'; b|c || (d) & `e` $(f)");
+    expect(show(cmd!.parts)).toEqual([
+      "a@1:1",
+      "op &&@1:2",
+      "wm@1:4",
+      "tasks@1:7",
+      "create@1:13",
+      "--title=x y@1:20",
+      "op ;@1:33",
+      "b@1:35",
+      "op |@1:36",
+      "c@1:37",
+      "op ||@1:39",
+      "op (@1:42",
+      "d@1:43",
+      "op )@1:44",
+      "op &@1:46",
+      "op `@1:48",
+      "e@1:49",
+      "op `@1:50",
+      "op $(@1:52",
+      "f@1:54",
+      "op )@1:55",
+    ]);
+    // The words still keep the line as one command, operators glued, for wm spec tasks to refuse.
+    expect(cmd!.words.slice(0, 3)).toEqual(["a&&wm", "tasks", "create"]);
+  });
+
+  it("finds a command inside a substitution, and keeps redirections in the words", () => {
+    const [sub] = splitShell('EPIC=$(wm tasks create --title="GH#1: E")');
+    expect(show(sub!.parts)).toEqual([
+      "EPIC=@1:1",
+      "op $(@1:6",
+      "wm@1:8",
+      "tasks@1:11",
+      "create@1:17",
+      "--title=GH#1: E@1:24",
+      "op )@1:41",
+    ]);
+    const [redir] = splitShell("wm x >out 2>&1");
+    expect(show(redir!.parts)).toEqual(["wm@1:1", "x@1:4", ">out@1:6", "2>@1:11", "op &@1:13", "1@1:14"]);
+  });
+
+  it("places parts across continuation lines and quoted newlines, at the opening quote", () => {
+    const [cmd] = splitShell("wm tasks create \\\n  --title='two\nlines' \\\n  --type=impl");
+    expect(show(cmd!.parts).slice(3)).toEqual(["--title=two\nlines@2:3", "--type=impl@4:3"]);
+    const [quoted] = splitShell("  \"a b\"c 'd'");
+    expect(show(quoted!.parts)).toEqual(["a bc@1:3", "d@1:10"]);
+  });
+
+  it("treats operators inside quotes or escaped as text", () => {
+    const [cmd] = splitShell("wm --title='a && b' \"c; d\" e\\|f");
+    expect(cmd!.parts.every((p) => !p.op)).toBe(true);
+    expect(cmd!.parts.map((p) => p.text)).toEqual(["wm", "--title=a && b", "c; d", "e|f"]);
+  });
+});
+
+describe("splitShell line by line", () => {
+  it("ends a quote left open at the end of its line and reads the lines after it", () => {
+    const script = 'wm tasks create --title="open --type=impl\nwm tasks create --title=\'two\nwm "next"';
+    // Read whole, line 1's quote closes on line 3 and line 3's second quote is left open.
+    expect(() => splitShell(script)).toThrow(ShellSyntaxError);
+    const cmds = splitShell(script, { lineByLine: true });
+    expect(cmds.map((c) => [c.line, c.words])).toEqual([
+      [1, ["wm", "tasks", "create", "--title=open --type=impl"]],
+      [2, ["wm", "tasks", "create", "--title=two"]],
+      [3, ["wm", "next"]],
+    ]);
+    expect(cmds[2]!.parts.map((p) => `${p.text}@${p.line}:${p.column}`)).toEqual(["wm@3:1", "next@3:4"]);
+  });
+
+  it("still joins backslash-continued lines, and drops a lone final backslash", () => {
+    const [a] = splitShell("wm tasks create \\\n  --title='a b' \\\n  --type=impl", { lineByLine: true });
+    expect(a!.words).toEqual(["wm", "tasks", "create", "--title=a b", "--type=impl"]);
+    expect(() => splitShell("x \\")).toThrow(/lone backslash/);
+    expect(splitShell("x \\", { lineByLine: true })[0]!.words).toEqual(["x"]);
   });
 });

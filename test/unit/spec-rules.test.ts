@@ -563,7 +563,8 @@ describe("spec/sql-syntax", () => {
       "ALTER TABLE backup_log ADD COLUMN  ;",
       "```",
     );
-    expect(await run(sqlSyntax, src)).toEqual(["4:33 SQL does not parse: unexpected end of input"]);
+    // Right after COLUMN, where the column definition is missing.
+    expect(await run(sqlSyntax, src)).toEqual(["4:34 SQL does not parse: unexpected end of input"]);
   });
 
   it("does not flag comment-only blocks, other dialects' valid SQL or statement kinds it cannot judge", async () => {
@@ -652,6 +653,19 @@ describe("spec/task-breakdown", () => {
     );
     expect(await run(taskBreakdown, dup)).toEqual([
       '7:1 wm spec tasks would refuse this line: the title "GH#240: A" is already used on line 6; a task is known by its issue and title',
+    ]);
+  });
+
+  it("reads a create line inside a compound line, and the lines after an unterminated quote", async () => {
+    const src = breakdown(
+      'cd app && wm tasks create --title="GH#240: a" --type=nope --issue=240',
+      'wm tasks create --title="GH#240: b --type=impl --issue=240',
+      'wm tasks create --title="GH#240: c" --type=impl',
+    );
+    expect(await run(taskBreakdown, src)).toEqual([
+      '6:47 wm tasks create: unknown task type "nope"; valid types: epic, impl, verify, test, review, task, bug, chore',
+      "7:1 wm tasks create: no --issue: the task would not be linked to issue 240",
+      "8:1 wm tasks create: no --issue: the task would not be linked to issue 240",
     ]);
   });
 

@@ -1,5 +1,5 @@
-// Markdown -> spec model, through unified + remark-parse + remark-gfm (loaded on first use: nothing
-// else in wm pays for them). Regexes only ever look at one inline text, never at markdown structure.
+// Markdown -> spec model, through unified + remark-parse + remark-gfm (src/lib/markdown.ts, loaded on first
+// use: nothing else in wm pays for them). Regexes only ever look at one inline text, never at markdown structure.
 
 import type {
   BlockContent,
@@ -34,14 +34,9 @@ type Parse = (source: string) => Root;
 let parser: Parse | null = null;
 
 async function loadParser(): Promise<Parse> {
-  if (parser) return parser;
-  const [{ unified }, { default: remarkParse }, { default: remarkGfm }] = await Promise.all([
-    import("unified"),
-    import("remark-parse"),
-    import("remark-gfm"),
-  ]);
-  const processor = unified().use(remarkParse).use(remarkGfm);
-  parser = (source) => processor.parse(source) as Root;
+  // src/lib/markdown.ts: in the built CLI its own bundle, dist/lib/markdown.cjs, which the build maps this
+  // import to (loaded on first use, with a code cache: scripts/build.mjs); from the sources a plain import.
+  parser ??= (await import("../../lib/markdown.js")).parseMarkdown;
   return parser;
 }
 

@@ -2,10 +2,10 @@ import { parseArgs } from "node:util";
 import { breakdownBlocks, readBreakdown } from "../../breakdown.js";
 import type { Diagnostic } from "../../diagnostics.js";
 import type { WmError } from "../../errors.js";
+import { type ShellPart, splitShell } from "../../shell-words.js";
 import type { TaskType } from "../../task.js";
 import type { SpecModel } from "../model.js";
 import { at, atLine, type SpecRule } from "../rule.js";
-import { type LogicalLine, logicalLines, shellWords } from "../shell-words.js";
 import { hasTemplateVariable } from "../values.js";
 
 const BREAKDOWN = /\btask\s+breakdown\b/i;
@@ -34,30 +34,24 @@ export function createLines(model: SpecModel): { lines: CreateLine[]; sections: 
   for (const block of model.codeBlocks) {
     if (!SCRIPT_LANGS.has(block.lang ?? "")) continue;
     if (!sections.some((s) => block.offset >= s.offset && block.offset < s.end)) continue;
-    for (const ll of logicalLines(block.value)) {
-      const words = shellWords(ll.text);
-      for (let i = 0; i + 2 < words.length; i++) {
-        const [a, b, c] = [words[i]!, words[i + 1]!, words[i + 2]!];
+    // Line by line: a quote left open is read to the end of its line, and the lines after it still count.
+    for (const cmd of splitShell(block.value, { lineByLine: true })) {
+      const parts = cmd.parts;
+      for (let i = 0; i + 2 < parts.length; i++) {
+        const [a, b, c] = [parts[i]!, parts[i + 1]!, parts[i + 2]!];
         if (a.op || b.op || c.op || a.text !== "wm" || b.text !== "tasks" || c.text !== "create") continue;
-        const rest = words.slice(i + 3);
-        const stop = rest.findIndex((w) => w.op);
+        const rest = parts.slice(i + 3);
+        const stop = rest.findIndex((p) => p.op);
         const args = stop < 0 ? rest : rest.slice(0, stop);
-        const place = (idx: number) => physical(block.contentLine, block.indent, ll, idx);
-        lines.push({ args: args.map((w) => w.text), ...place(a.at), argPos: args.map((w) => place(w.at)) });
+        const place = (p: ShellPart) => ({
+          line: block.contentLine + p.line - 1,
+          column: block.indent + p.column,
+        });
+        lines.push({ args: args.map((p) => p.text), ...place(a), argPos: args.map(place) });
       }
     }
   }
   return { lines, sections: sections.map((s) => s.id) };
-}
-
-function physical(
-  contentLine: number,
-  indent: number,
-  ll: LogicalLine,
-  idx: number,
-): { line: number; column: number } {
-  const [l, c] = ll.pos[Math.min(idx, ll.pos.length - 1)] ?? [ll.line, 0];
-  return { line: contentLine + l, column: indent + c + 1 };
 }
 
 const rule: SpecRule = {

@@ -3,12 +3,21 @@
 // have been in use before the change (else the comparison would prove nothing). Called in-process with a
 // 100 ms racy window instead of 2 s (Linux file systems here stamp times to the tick), so it runs quickly.
 
-import { chmodSync, mkdirSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { cacheable, fileList } from "../../src/store/file-list-cache.js";
+import { cacheable, ctimeReader, ctimesFromBinding, fileList } from "../../src/store/file-list-cache.js";
 import { pathsFor } from "../../src/store/paths.js";
-import { cleanupTemp, git, tempDir, tempRepo } from "../helpers/cli.js";
+import { cleanupTemp, git, tempDir, tempRepo, wm } from "../helpers/cli.js";
 import { seededRng } from "../helpers/prng.js";
 
 afterAll(cleanupTemp);
@@ -160,6 +169,61 @@ describe("the cached file list", () => {
       });
     }
   }, 60_000);
+
+  it("reads every ctime exactly as statSync does, from Node's binding (half the cost)", () => {
+    const { repo } = project();
+    put(repo, "gone/x.md");
+    symlinkSync("src", join(repo, "to-src"));
+    symlinkSync("nowhere", join(repo, "dangling"));
+    const ctime = ctimeReader(repo);
+    const probes = [
+      repo,
+      join(repo, "src"),
+      join(repo, "src/deep/er"),
+      join(repo, "src/a.ts"),
+      join(repo, "to-src"),
+      join(repo, "dangling"),
+      join(repo, "missing"),
+      join(repo, "src/a.ts/below-a-file"),
+      join(repo, ".git"),
+    ];
+    const want = (p: string) => {
+      try {
+        return statSync(p, { throwIfNoEntry: false })?.ctimeMs ?? -1;
+      } catch {
+        return -1;
+      }
+    };
+    for (const p of probes) expect(ctime(p), p).toBe(want(p));
+    // A change shows (a file created in a directory moves its ctime).
+    const before = ctime(join(repo, "gone"));
+    rmSync(join(repo, "gone/x.md"));
+    expect(ctime(join(repo, "gone"))).toBe(want(join(repo, "gone")));
+    rmSync(join(repo, "gone"), { recursive: true });
+    expect(ctime(join(repo, "gone"))).toBe(-1);
+    expect(before).toBeGreaterThan(0);
+    // On the Node this project runs (20+) the fast path is really taken.
+    expect(ctimesFromBinding(repo), "process.binding('fs').stat is no longer usable").toBe(true);
+  });
+
+  it("prints no deprecation warning for the binding it reads ctimes from, even when asked to", async () => {
+    const { repo } = project();
+    put(repo, "spec.md", "# Spec\n\nSee `src/a.ts`.\n");
+    const check = (env: Record<string, string> = {}) =>
+      wm(repo, ["spec", "check", "spec.md", "--min-score", "0"], { env });
+    // A first plain run caches the tree and the secret scan (secretlint itself calls process.binding).
+    expect(check().code).toBeLessThan(2);
+    await new Promise((r) => setTimeout(r, 2100));
+    const strict = { NODE_OPTIONS: "--pending-deprecation --throw-deprecation" };
+    // The file list checked (firstChanged), then written anew (build): both read ctimes from the binding.
+    const checked = check(strict);
+    rmSync(join(repo, ".wm/cache/files.idx"));
+    const built = check(strict);
+    for (const r of [checked, built]) {
+      expect(r.stderr).not.toMatch(/DEP0111|DeprecationWarning/);
+      expect(r.code, r.stderr).toBeLessThan(2);
+    }
+  });
 
   it("caches nothing without .wm/, under GIT_DIR, or when .git is a file", () => {
     const plain = tempRepo();

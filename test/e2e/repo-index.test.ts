@@ -62,6 +62,30 @@ describe("RepoIndex", () => {
     expect(index.lineCount("src")).toBeNull();
   });
 
+  it("counts lines as an editor numbers them: empty, blank, CRLF and long files", () => {
+    const texts: Record<string, string> = {
+      "empty.txt": "",
+      "newline.txt": "\n",
+      "blank-middle.txt": "a\n\nb",
+      "crlf.txt": "a\r\nb\r\n",
+      "only-cr.txt": "a\rb\r",
+      "long.txt": "x\n".repeat(70_000),
+      "long-open.txt": `${"y\n".repeat(12_345)}end`,
+    };
+    const want: Record<string, number> = {
+      "empty.txt": 0,
+      "newline.txt": 1,
+      "blank-middle.txt": 3,
+      "crlf.txt": 2,
+      "only-cr.txt": 1,
+      "long.txt": 70_000,
+      "long-open.txt": 12_346,
+    };
+    mkdirSync(join(repo, "lines"), { recursive: true });
+    for (const [name, text] of Object.entries(texts)) writeFileSync(join(repo, "lines", name), text);
+    for (const name of Object.keys(texts)) expect(index.lineCount(`lines/${name}`), name).toBe(want[name]);
+  });
+
   it("finds commits, full or abbreviated, in one batch", () => {
     index.preloadCommits([sha, sha.slice(0, 7), "0123abc"]);
     expect(index.commitExists(sha)).toBe(true);

@@ -2,10 +2,10 @@
 // node-sql-parser (one dialect at a time, only when a SQL block needs it) and secretlint's recommended
 // rules (src/lib/secrets.ts, a bundle of its own in the built CLI). Nothing here loads for any other command.
 
-import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import type { SecretHit, ShellCheck, SpecTools, SqlCheck } from "../core/spec/repo.js";
+import { childProcess } from "../store/builtins.js";
 
 type SqlModule = { default?: { Parser: new () => SqlParser }; Parser?: new () => SqlParser };
 
@@ -91,7 +91,10 @@ export function bashIdentity(): string | null {
 
 export function bashSyntax(script: string): Promise<ShellCheck> {
   return new Promise((resolve) => {
-    const child = spawn("bash", ["-n"], { stdio: ["pipe", "ignore", "pipe"], timeout: 10_000 });
+    const child = childProcess().spawn("bash", ["-n"], {
+      stdio: ["pipe", "ignore", "pipe"],
+      timeout: 10_000,
+    });
     let stderr = "";
     child.stderr.on("data", (d) => {
       stderr += d;

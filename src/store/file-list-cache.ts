@@ -25,7 +25,6 @@
 // at 50,000 files) is most of a repeated check's own work: the ctimes are read without building a Stats
 // object for each (ctimeReader). See docs/decisions/0013-spec-check-speed.md.
 
-import { spawn } from "node:child_process";
 import {
   type Dirent,
   mkdirSync,
@@ -38,6 +37,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { childProcess } from "./builtins.js";
 import type { ProjectPaths } from "./paths.js";
 
 const MAGIC = "WMFILES1 ";
@@ -83,7 +83,7 @@ interface GitRun {
 
 function git(root: string, args: string[]): Promise<GitRun> {
   return new Promise((resolve) => {
-    const child = spawn("git", args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    const child = childProcess().spawn("git", args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (d: Buffer) => out.push(d));

@@ -4,7 +4,6 @@
 // repository root is ever read: paths with `..` or absolute paths are refused, and symlinks are
 // resolved by hand so that a link out of the repository is detected, never followed.
 
-import { spawnSync } from "node:child_process";
 import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 // Bundled into the command (scripts/build.mjs): loaded from node_modules it was six module files to find
@@ -12,6 +11,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import picomatchModule from "picomatch";
 import { WmError } from "../core/errors.js";
 import type { SpecRepo } from "../core/spec/repo.js";
+import { childProcess } from "./builtins.js";
 import { CommitCache } from "./commit-cache.js";
 import { type FileList, fileList } from "./file-list-cache.js";
 import type { ProjectPaths } from "./paths.js";
@@ -369,7 +369,7 @@ export class RepoIndex implements SpecRepo {
       return;
     }
     const before = cache?.before(todo);
-    const r = spawnSync("git", ["cat-file", "--batch-check"], {
+    const r = childProcess().spawnSync("git", ["cat-file", "--batch-check"], {
       cwd: this.root,
       input: todo.map((s) => `${s}^{commit}\n`).join(""),
       encoding: "utf8",
@@ -400,7 +400,7 @@ export class RepoIndex implements SpecRepo {
     if (!/^[0-9a-f]{4,64}$/i.test(sha)) return false;
     const known = this.commits.get(sha);
     if (known !== undefined) return known;
-    const r = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${sha}^{commit}`], {
+    const r = childProcess().spawnSync("git", ["rev-parse", "--verify", "--quiet", `${sha}^{commit}`], {
       cwd: this.root,
       encoding: "utf8",
     });

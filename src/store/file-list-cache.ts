@@ -216,15 +216,28 @@ function readCacheFile(paths: ProjectPaths): { meta: Meta; body: string } | null
   }
 }
 
+/**
+ * The path to stat for a repository-relative directory: relative to the working directory when that is
+ * the root (the usual case), since the kernel then walks half the components (~20 % of 5,000 stats).
+ */
+function under(root: string): (dir: string) => string {
+  let here = false;
+  try {
+    here = process.cwd() === root;
+  } catch {}
+  if (here) return (dir) => (dir === "" ? "." : dir);
+  return (dir) => (dir === "" ? root : `${root}/${dir}`);
+}
+
 /** The current ctime of the first W directory whose ctime changed (Infinity when it is gone), or null. */
 function firstChanged(root: string, dirs: string, ctimes: string): number | null {
   const names = dirs.split("\0");
   const times = ctimes.split(",");
   if (names.length !== times.length) return Number.POSITIVE_INFINITY;
   const ctime = ctimeReader(root);
+  const at = under(root);
   for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const now = ctime(name === "" ? root : `${root}/${name}`);
+    const now = ctime(at(names[i]!));
     if (now !== Number(times[i])) return now < 0 ? Number.POSITIVE_INFINITY : now;
   }
   return null;
@@ -401,8 +414,9 @@ async function build(root: string, paths: ProjectPaths, racyMs: number): Promise
   const dirList = [...dirs];
   const ctimes: number[] = [];
   const ctime = ctimeReader(root);
+  const at = under(root);
   for (const d of dirList) {
-    const c = ctime(d === "" ? root : `${root}/${d}`);
+    const c = ctime(at(d));
     if (c < 0 || c >= limit) return result;
     ctimes.push(c);
   }

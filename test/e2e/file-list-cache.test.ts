@@ -72,8 +72,27 @@ async function expectSeen(
 }
 
 describe("the cached file list", () => {
-  it("sees every kind of change to the untracked files, the ignore rules and the index", async () => {
-    const { repo, paths } = project();
+  // From the root, directories are stat'ed by relative path (file-list-cache.ts `under`); from elsewhere by
+  // absolute path: both must see everything.
+  it.each([
+    ["from another directory", false],
+    ["from the repository's root", true],
+  ])(
+    "sees every kind of change to the untracked files, the ignore rules and the index, %s",
+    async (_where, atRoot) => {
+      const { repo, paths } = project();
+      const back = process.cwd();
+      if (atRoot) process.chdir(repo);
+      try {
+        await everyChange(repo, paths);
+      } finally {
+        process.chdir(back);
+      }
+    },
+    60_000,
+  );
+
+  async function everyChange(repo: string, paths: ReturnType<typeof pathsFor>): Promise<void> {
     const steps: Array<[string, () => void]> = [
       ["an untracked file at the root", () => put(repo, "new.md")],
       ["an untracked file deep in a tracked directory", () => put(repo, "src/deep/er/c.ts")],
@@ -116,7 +135,7 @@ describe("the cached file list", () => {
     ];
     for (const [name, change] of steps) await expectSeen(repo, paths, name, change);
     chmodSync(join(repo, "pkg/x/y"), 0o755);
-  }, 60_000);
+  }
 
   it("sees core.excludesFile and its edits", async () => {
     const { repo, paths } = project();

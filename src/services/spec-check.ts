@@ -226,6 +226,7 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
       writeToolResults(paths, spec.rel, toolsKey, used);
     files.push({ file: spec.rel, score: completeness.score, findings });
   }
+  repo.persist();
   const ok = files.every((f) => !hasErrors(f.findings) && f.score >= minScore);
   return { files, minScore, ok };
 }

@@ -5,7 +5,7 @@
 // resolved by hand so that a link out of the repository is detected, never followed.
 
 import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 // Bundled into the command (scripts/build.mjs): loaded from node_modules it was six module files to find
 // and compile (~3 ms) on every check with a glob; in the bundle the code cache covers it.
 import picomatchModule from "picomatch";
@@ -13,7 +13,8 @@ import { WmError } from "../core/errors.js";
 import type { SpecRepo } from "../core/spec/repo.js";
 import { childProcess } from "./builtins.js";
 import { CommitCache } from "./commit-cache.js";
-import { type FileList, fileList } from "./file-list-cache.js";
+import { cacheable, type FileList, fileList } from "./file-list-cache.js";
+import { readCache, writeCache } from "./json-cache.js";
 import type { ProjectPaths } from "./paths.js";
 
 type Matcher = (path: string) => boolean;
@@ -26,6 +27,23 @@ function picomatch(): Picomatch {
 }
 
 const MAX_LINE_COUNT_BYTES = 50 * 1024 * 1024;
+/**
+ * Line counts are kept in .wm/cache/line-counts.json by the file's stat key (inode, size, mtime, ctime): a
+ * repeated check need not read every file a spec gives lines of. Counted within this long of the file's last
+ * change, a count is not kept (coarse timestamps: a second write in the same tick would keep the key).
+ */
+const LINE_COUNTS = "line-counts";
+const LINE_COUNTS_FORMAT = "1";
+const LINE_COUNT_RACY_MS = 2000;
+const MAX_LINE_COUNTS = 5000;
+
+/**
+ * `rel` (a path safeRel accepted: no "", ".", ".." segments) below the directory `dir`: join() without its
+ * normalising pass, which a check pays for a few hundred paths.
+ */
+function under(dir: string, rel: string): string {
+  return dir.endsWith("/") ? `${dir}${rel}` : `${dir}/${rel}`;
+}
 
 /** A repository-relative POSIX path that stays inside the root, or null. */
 function safeRel(path: string): string | null {
@@ -175,7 +193,7 @@ export class RepoIndex implements SpecRepo {
     const rel = safeRel(path);
     if (rel === null || this.symlinkEscapes(rel)) return null;
     try {
-      const s = statSync(join(this.root, rel));
+      const s = statSync(under(this.root, rel));
       return s.isDirectory() ? "dir" : s.isFile() ? "file" : null;
     } catch {
       return null;
@@ -286,7 +304,7 @@ export class RepoIndex implements SpecRepo {
     const parts = rel.split("/");
     let cur = this.realRoot;
     for (let i = 0; i < parts.length; i++) {
-      const next = join(cur, parts[i]!);
+      const next = under(cur, parts[i]!);
       // git lists files under a real directory only (a symlink to a directory is one entry): a
       // directory of the index, reached without a symlink so far, is not a link.
       if (depth === 0 && i < parts.length - 1 && this.listedDir(parts.slice(0, i + 1).join("/"))) {
@@ -329,17 +347,27 @@ export class RepoIndex implements SpecRepo {
     let count: number | null = null;
     if (!this.symlinkEscapes(rel)) {
       try {
-        const abs = join(this.root, rel);
-        // Belt and braces: what is read must resolve inside the repository.
-        if (!this.insideRoot(realpathSync.native(abs))) throw new Error("outside");
+        const abs = under(this.root, rel);
         const s = statSync(abs);
         if (s.isFile() && s.size <= MAX_LINE_COUNT_BYTES) {
-          const buf = readFileSync(abs);
-          let n = 0;
-          // indexOf is a native search: a loop over the bytes costs ~3 ms for 60 small files, run cold.
-          for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) n++;
-          if (buf.length > 0 && buf[buf.length - 1] !== 10) n++;
-          count = n;
+          const key = `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+          const known = this.counts().get(rel);
+          if (known !== undefined && known[0] === key) count = known[1];
+          else {
+            // Belt and braces: what is read must resolve inside the repository.
+            if (!this.insideRoot(realpathSync.native(abs))) throw new Error("outside");
+            const buf = readFileSync(abs);
+            let n = 0;
+            // indexOf is a native search: a loop over the bytes costs ~3 ms for 60 small files, run cold.
+            for (let at = buf.indexOf(10); at >= 0; at = buf.indexOf(10, at + 1)) n++;
+            if (buf.length > 0 && buf[buf.length - 1] !== 10) n++;
+            count = n;
+            // A file changed within the racy window could change again with the same stat key.
+            if (Date.now() - Math.max(s.mtimeMs, s.ctimeMs) > (this.racyMs ?? LINE_COUNT_RACY_MS)) {
+              this.counts().set(rel, [key, n]);
+              this.countsChanged = true;
+            }
+          }
         }
       } catch {
         count = null;
@@ -347,6 +375,38 @@ export class RepoIndex implements SpecRepo {
     }
     this.lines.set(rel, count);
     return count;
+  }
+
+  private countCache: Map<string, [string, number]> | null = null;
+  private countsChanged = false;
+
+  /** Line counts of earlier checks, by path, with the stat key of the file they were counted in. */
+  private counts(): Map<string, [string, number]> {
+    if (this.countCache === null) {
+      this.countCache = new Map();
+      if (this.paths !== null && cacheable(this.paths)) {
+        const stored = readCache<Record<string, [string, number]>>(
+          this.paths,
+          LINE_COUNTS,
+          LINE_COUNTS_FORMAT,
+        );
+        if (stored !== null && typeof stored === "object") {
+          for (const [rel, entry] of Object.entries(stored)) {
+            if (Array.isArray(entry) && typeof entry[0] === "string" && Number.isInteger(entry[1]))
+              this.countCache.set(rel, entry);
+          }
+        }
+      }
+    }
+    return this.countCache;
+  }
+
+  /** Writes what is worth keeping for the next check (line counts) to .wm/cache; best effort. */
+  persist(): void {
+    if (!this.countsChanged || this.paths === null || !cacheable(this.paths)) return;
+    const entries = [...this.counts()].slice(-MAX_LINE_COUNTS);
+    writeCache(this.paths, LINE_COUNTS, LINE_COUNTS_FORMAT, Object.fromEntries(entries));
+    this.countsChanged = false;
   }
 
   /**

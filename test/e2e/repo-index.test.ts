@@ -1,8 +1,9 @@
 // The repository index behind `wm spec check`, on a real temp git repository.
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import picomatch from "picomatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pathsFor } from "../../src/store/paths.js";
 import { RepoIndex } from "../../src/store/repo-index.js";
 import { cleanupTemp, git, tempDir, tempRepo } from "../helpers/cli.js";
 import { seededRng } from "../helpers/prng.js";
@@ -84,6 +85,39 @@ describe("RepoIndex", () => {
     mkdirSync(join(repo, "lines"), { recursive: true });
     for (const [name, text] of Object.entries(texts)) writeFileSync(join(repo, "lines", name), text);
     for (const name of Object.keys(texts)) expect(index.lineCount(`lines/${name}`), name).toBe(want[name]);
+  });
+
+  it("keeps line counts in .wm/cache by the file's stat, never for a file changed just now", async () => {
+    const root = tempRepo();
+    mkdirSync(join(root, ".wm"));
+    writeFileSync(join(root, "a.txt"), "a\nb\nc\n");
+    git(root, "add", "-A");
+    git(root, "commit", "-qm", "one");
+    const paths = pathsFor(root);
+    const file = join(root, ".wm/cache/line-counts.json");
+    const stored = () => JSON.parse(readFileSync(file, "utf8")).value as Record<string, [string, number]>;
+
+    // Just written: counted, but not kept (a second write in the same tick would keep its stat key).
+    let idx = await RepoIndex.load(root, paths);
+    expect(idx.lineCount("a.txt")).toBe(3);
+    idx.persist();
+    expect(existsSync(file)).toBe(false);
+
+    // Past the racy window (0 here): kept, and the next index answers from the cache without reading.
+    idx = await RepoIndex.load(root, paths, { racyMs: 0 });
+    expect(idx.lineCount("a.txt")).toBe(3);
+    idx.persist();
+    const [key, count] = stored()["a.txt"]!;
+    expect(count).toBe(3);
+    writeFileSync(file, JSON.stringify({ key: "1", value: { "a.txt": [key, 42] } }));
+    expect((await RepoIndex.load(root, paths, { racyMs: 0 })).lineCount("a.txt")).toBe(42);
+
+    // An edit of the same size changes the stat key: counted again.
+    writeFileSync(join(root, "a.txt"), "\n\n\n\n\n\n");
+    idx = await RepoIndex.load(root, paths, { racyMs: 0 });
+    expect(idx.lineCount("a.txt")).toBe(6);
+    idx.persist();
+    expect(stored()["a.txt"]![1]).toBe(6);
   });
 
   it("finds commits, full or abbreviated, in one batch", () => {

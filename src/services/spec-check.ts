@@ -10,6 +10,7 @@ import { fnv64 } from "../core/hash.js";
 import { checkModel } from "../core/spec/check.js";
 import type { SpecModel } from "../core/spec/model.js";
 import { buildModel, parseMarkdown } from "../core/spec/parse.js";
+import { askedCommits, recordingRepo, sameAnswers } from "../core/spec/recording-repo.js";
 import type { CheckEnv, SpecTools } from "../core/spec/repo.js";
 import { commitMentions } from "../core/spec/rules/unknown-commit.js";
 import { TASKS_CREATE_OPTIONS } from "../core/task-options.js";
@@ -17,6 +18,7 @@ import { loadConfig } from "../store/config-store.js";
 import type { ProjectPaths } from "../store/paths.js";
 import { RepoIndex } from "../store/repo-index.js";
 import { modelKey, readModel, writeModel } from "../store/spec-model-cache.js";
+import { readResult, resultKey, writeResult } from "../store/spec-result-cache.js";
 import {
   readToolResults,
   readTree,
@@ -27,7 +29,7 @@ import {
   writeTree,
 } from "../store/spec-tree-cache.js";
 import { type Ctx, project } from "./context.js";
-import { bashIdentity, specTools } from "./spec-tools.js";
+import { bashIdentity, specTools, sqlParserIdentity } from "./spec-tools.js";
 import { parseIssue, parseType } from "./tasks.js";
 
 /** Specs bigger than this are refused: a planning spec is a few hundred lines. */
@@ -197,33 +199,55 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
   // git lists the files while the specs are parsed.
   const indexing = RepoIndex.load(realRoot, paths);
   indexing.catch(() => {});
-  const models = [];
-  for (const spec of unique) models.push(await modelOf(paths, spec.rel, spec.text));
+  const bash = bashIdentity();
+  const sqlParser = sqlParserIdentity();
+  const plans = unique.map((spec) => {
+    const fromName = /^([1-9][0-9]{0,9})-/.exec(basename(spec.rel))?.[1];
+    const specIssue = issue ?? (fromName === undefined ? null : Number(fromName));
+    const toolsKey = toolResultsKey(paths, spec.text, bash);
+    const resultAt = resultKey(treeKey(paths, spec.text), toolsKey, specIssue, sqlParser);
+    const earlier = resultAt === null ? null : readResult(paths, spec.rel, resultAt);
+    return { spec, specIssue, toolsKey, resultAt, earlier };
+  });
+  // A spec with an earlier result needs no model unless the repository answers differently now.
+  const models: Array<SpecModel | null> = [];
+  for (const p of plans) models.push(p.earlier ? null : await modelOf(paths, p.spec.rel, p.spec.text));
   const repo = await indexing;
   const base = specTools();
-  const bash = bashIdentity();
   const files: SpecFileResult[] = [];
-  for (const [k, spec] of unique.entries()) {
-    const model = models[k]!;
-    const toolsKey = toolResultsKey(paths, spec.text, bash);
+  for (const [k, { spec, specIssue, toolsKey, resultAt, earlier }] of plans.entries()) {
+    if (earlier !== null) {
+      repo.preloadCommits(askedCommits(earlier.queries));
+      if (sameAnswers(earlier.queries, repo)) {
+        files.push({ file: spec.rel, score: earlier.score, findings: earlier.findings });
+        continue;
+      }
+    }
+    const model = models[k] ?? (await modelOf(paths, spec.rel, spec.text));
     const known = toolsKey === null ? null : readToolResults(paths, spec.rel, toolsKey);
     const used: ToolResults = { secrets: {}, bash: {} };
     const tools = rememberingTools(base, known, used);
-    const fromName = /^([1-9][0-9]{0,9})-/.exec(basename(spec.rel))?.[1];
+    const recorded = resultAt === null ? null : recordingRepo(repo);
     const env: CheckEnv = {
-      repo,
+      repo: recorded?.repo ?? repo,
       tools,
       taskArgs: {
         options: TASKS_CREATE_OPTIONS,
         parseType,
         parseIssue: (v) => parseIssue(v),
       },
-      issue: issue ?? (fromName === undefined ? null : Number(fromName)),
+      issue: specIssue,
     };
     repo.preloadCommits(commitMentions(model).map((c) => c.sha));
     const { findings, completeness } = await checkModel(model, env);
     if (toolsKey !== null && JSON.stringify(used) !== JSON.stringify(known))
       writeToolResults(paths, spec.rel, toolsKey, used);
+    if (resultAt !== null && recorded !== null)
+      writeResult(paths, spec.rel, resultAt, {
+        score: completeness.score,
+        findings,
+        queries: recorded.queries,
+      });
     files.push({ file: spec.rel, score: completeness.score, findings });
   }
   repo.persist();

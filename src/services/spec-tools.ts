@@ -3,6 +3,7 @@
 // rules (src/lib/secrets.ts, a bundle of its own in the built CLI). Nothing here loads for any other command.
 
 import { statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
 import type { SecretHit, ShellCheck, SpecTools, SqlCheck } from "../core/spec/repo.js";
 import { childProcess } from "../store/builtins.js";
@@ -118,6 +119,20 @@ export function bashSyntax(script: string): Promise<ShellCheck> {
 export async function scanSecrets(text: string): Promise<SecretHit[]> {
   const { scanSecrets: scan } = await import("../lib/secrets.js");
   return scan(text);
+}
+
+/**
+ * The SQL parser's identity (its package.json's path and stat), for cache keys: SQL verdicts depend on its
+ * version. null when it cannot be found.
+ */
+export function sqlParserIdentity(): string | null {
+  try {
+    const file = createRequire(import.meta.url).resolve("node-sql-parser/package.json");
+    const s = statSync(file);
+    return `${file}:${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return null;
+  }
 }
 
 export function specTools(): SpecTools {

@@ -3,8 +3,10 @@
 // (src/services/github-sync.ts) fetches what the planner asks for, runs the plan, and nothing else.
 //
 // Mapping (docs/decisions/0011-github-sync.md): every epic and every task below an epic (by parent) is an
-// issue; parent -> sub-issue; depends_on -> "blocked by"; type -> label wm:<type>; the task id is in the
-// issue body as <!-- wm:task=<id> -->. Closing goes both ways; titles are compared, never overwritten.
+// issue; parent -> sub-issue; depends_on -> "blocked by"; type -> label wm:<type> (the task's type is the
+// one truth: the issue gets its label and loses any other wm:<type> label, other labels are never touched);
+// the task id is in the issue body as <!-- wm:task=<id> -->. Closing goes both ways; titles are compared,
+// never overwritten.
 
 import {
   closeComment,
@@ -15,7 +17,10 @@ import {
   typeLabel,
   withMarker,
 } from "./github.js";
-import { isOpen, isResolved, type Task, type TaskType } from "./task.js";
+import { isOpen, isResolved, TASK_TYPES, type Task, type TaskType } from "./task.js";
+
+/** wm's own labels: `wm:<type>` for every task type. Any other label on an issue is someone else's. */
+const TYPE_LABELS: ReadonlySet<string> = new Set(TASK_TYPES.map(typeLabel));
 
 /** What the planner needs to know of a GitHub issue. */
 export interface RemoteIssue {
@@ -224,6 +229,8 @@ export type SyncAction =
       body?: string;
       /** Labels to add. */
       labels?: string[];
+      /** wm:<type> labels of other types to remove (the task's type changed, or someone relabelled). */
+      removeLabels?: string[];
     }
   | { op: "link"; where: "wm"; task: string; issue: number; by: "marker" | "epic-issue" }
   | { op: "sub-issue"; where: "github"; parent: Ref; child: Ref }
@@ -372,7 +379,12 @@ export function planSync(input: SyncInputs): SyncPlan {
       update.labels = [typeLabel(t.type)];
       neededLabels.add(t.type);
     }
-    if (update.body !== undefined || update.labels !== undefined) actions.push(update);
+    // Only wm's type labels, and only when another type's: a type changed in wm leaves no stale label, and
+    // one changed on GitHub is put back (wm never reads a type from GitHub, so the two cannot flip-flop).
+    const stale = i.labels.filter((l) => TYPE_LABELS.has(l) && l !== typeLabel(t.type));
+    if (stale.length > 0) update.removeLabels = [...new Set(stale)];
+    if (update.body !== undefined || update.labels !== undefined || update.removeLabels !== undefined)
+      actions.push(update);
     if (!sameTitle(t.title, i.title)) {
       conflicts.push({
         kind: "title",

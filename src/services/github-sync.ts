@@ -57,7 +57,13 @@ function describe(a: SyncAction): string {
     case "create":
       return `create issue for ${a.task}: ${a.title}`;
     case "update":
-      return `update #${a.issue} (${[a.body !== undefined ? "marker" : "", a.labels ? "label" : ""].filter(Boolean).join(", ")})`;
+      return `update #${a.issue} (${[
+        a.body !== undefined ? "marker" : "",
+        a.labels ? `label ${a.labels.join(", ")}` : "",
+        a.removeLabels ? `remove label ${a.removeLabels.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join(", ")})`;
     case "link":
       return `link ${a.task} to #${a.issue}`;
     case "sub-issue":
@@ -217,7 +223,9 @@ async function run(
         }
         case "update":
           if (s.body !== undefined) await client.updateIssue(s.issue as number, { body: s.body });
+          // The new type label first: the issue stays listed under a wm:<type> label if the run stops here.
           if (s.labels !== undefined) await client.addLabels(s.issue as number, s.labels);
+          for (const l of s.removeLabels ?? []) await client.removeLabel(s.issue as number, l);
           break;
         case "link":
           links.set(s.task, s.issue as number);

@@ -78,6 +78,7 @@ interface Sync {
 interface TaskJson {
   id: string;
   title: string;
+  type: string;
   status: string;
   github?: number;
   evidence?: { text?: string };
@@ -357,6 +358,122 @@ describe("wm github sync", () => {
     const text = await run(repo, ["github", "sync"]);
     expect(text.stdout).toContain("wm:     GH#7: Count requests");
     expect(text.stdout).toContain("github: Count requests per client");
+  });
+
+  it("a type changed in wm swaps the wm:<type> label (dry run first), keeps a person's label, then sends nothing", async () => {
+    const { s, repo } = await setup();
+    const g = graph(repo);
+    await json(repo, ["github", "sync"]);
+    const a = s.byMarker(g.a)!;
+    a.labels.push("needs-design"); // a person's label: wm must leave it
+    // No wm command changes a type: edit .wm/tasks.yaml as a user would.
+    const file = tasksFile(repo);
+    const edited = file.replace(
+      new RegExp(`(- id: ${g.a}\\n(?: {4}.*\\n)*? {4}type: )impl\\n`),
+      "$1verify\n",
+    );
+    expect(edited).not.toBe(file);
+    writeFileSync(join(repo, ".wm", "tasks.yaml"), edited);
+    expect(task(repo, g.a).type).toBe("verify");
+    const swap = {
+      op: "update",
+      where: "github",
+      task: g.a,
+      issue: a.number,
+      labels: ["wm:verify"],
+      removeLabels: ["wm:impl"],
+    };
+
+    const writes = s.writes().length;
+    const plan = await json(repo, ["github", "sync", "--dry-run"]);
+    expect(plan.actions).toEqual([swap]);
+    const dry = await run(repo, ["github", "sync", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      new RegExp(`would update +#${a.number} of ${g.a}: label wm:verify and removal of label wm:impl`),
+    );
+    expect(s.writes().length).toBe(writes);
+    expect(a.labels).toEqual(["wm:impl", "needs-design"]);
+
+    const real = await json(repo, ["github", "sync"]);
+    expect(real.conflicts).toEqual([]);
+    expect(real.actions).toEqual([{ ...swap, done: true }]);
+    expect(a.labels).toEqual(["needs-design", "wm:verify"]);
+    const sent = s.writes().slice(writes);
+    expect(sent.map((w) => [w.method, decodeURIComponent(w.path), w.status])).toEqual([
+      ["POST", `/repos/acme/widgets/issues/${a.number}/labels`, 200],
+      ["DELETE", `/repos/acme/widgets/issues/${a.number}/labels/wm:impl`, 200],
+    ]);
+    expect(sent[0]!.body).toEqual({ labels: ["wm:verify"] });
+
+    const after = s.writes().length;
+    const third = await run(repo, ["github", "sync"]);
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain("in sync");
+    expect(s.writes().length).toBe(after);
+    expect(a.labels).toEqual(["needs-design", "wm:verify"]);
+  });
+
+  it("a type label changed on GitHub is put back (the task keeps its type), with no flip-flop on later runs", async () => {
+    const { s, repo } = await setup();
+    const g = graph(repo);
+    await json(repo, ["github", "sync"]);
+    const b = s.byMarker(g.b)!;
+    b.labels = ["wm:review", "bug"]; // relabelled by a person; wm:review is no task's type here
+    const file = tasksFile(repo);
+    const writes = s.writes().length;
+    const r = await json(repo, ["github", "sync"]);
+    expect(r.conflicts).toEqual([]);
+    expect(r.actions).toEqual([
+      {
+        op: "update",
+        where: "github",
+        task: g.b,
+        issue: b.number,
+        labels: ["wm:impl"],
+        removeLabels: ["wm:review"],
+        done: true,
+      },
+    ]);
+    expect(b.labels).toEqual(["bug", "wm:impl"]);
+    expect(tasksFile(repo)).toBe(file);
+    expect(task(repo, g.b).type).toBe("impl");
+    expect(
+      s
+        .writes()
+        .slice(writes)
+        .map((w) => w.method),
+    ).toEqual(["POST", "DELETE"]);
+    for (let k = 0; k < 2; k++) {
+      const n = s.writes().length;
+      expect((await json(repo, ["github", "sync"])).actions).toEqual([]);
+      expect(s.writes().length).toBe(n);
+    }
+    expect(b.labels).toEqual(["bug", "wm:impl"]);
+  });
+
+  it("a label already gone when wm removes it (404) is not an error", async () => {
+    const { s, repo } = await setup();
+    const g = graph(repo);
+    await json(repo, ["github", "sync"]);
+    const v = s.byMarker(g.v)!;
+    v.labels.push("wm:impl");
+    // Someone takes the label off between wm's read and its DELETE: GitHub answers 404.
+    s.fail({
+      method: "DELETE",
+      path: /\/labels\/wm%3Aimpl$/,
+      status: 404,
+      body: { message: "Label does not exist" },
+    });
+    const r = await json(repo, ["github", "sync"]);
+    expect(r.conflicts).toEqual([]);
+    expect(r.actions).toMatchObject([{ op: "update", task: g.v, removeLabels: ["wm:impl"], done: true }]);
+    const del = s.writes().filter((w) => w.method === "DELETE");
+    expect(del.map((w) => w.status)).toEqual([404]);
+    v.labels = v.labels.filter((l) => l !== "wm:impl");
+    const n = s.writes().length;
+    expect((await json(repo, ["github", "sync"])).actions).toEqual([]);
+    expect(s.writes().length).toBe(n);
   });
 
   it("waits out rate limits (403 with x-ratelimit-reset, 429 with retry-after) and retries 5xx, saying so on stderr", async () => {

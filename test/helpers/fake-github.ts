@@ -1,8 +1,9 @@
 // A small fake of GitHub's REST API on 127.0.0.1 (port 0), for the tests of `wm github sync` and the
 // GitHub issue provider. It implements the endpoints wm uses with the real response shapes (issues,
-// labels, comments, sub-issues, "blocked by" dependencies), pagination with `Link` headers, rate-limit
-// headers, and injected failures (403/429 rate limits with reset headers, 5xx once then ok). State is kept
-// in memory so tests can read and change it. Nothing here touches the network beyond the loopback.
+// labels, adding and removing an issue's labels, comments, sub-issues, "blocked by" dependencies),
+// pagination with `Link` headers, rate-limit headers, and injected failures (403/429 rate limits with reset
+// headers, 5xx once then ok). State is kept in memory so tests can read and change it. Nothing here touches
+// the network beyond the loopback.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { closeServer, listenOnLoopback } from "./local-server.js";
@@ -365,6 +366,19 @@ export class FakeGitHub {
         this.ensureLabel(l);
         if (!issue.labels.includes(l)) issue.labels.push(l);
       }
+      touch();
+      return send(
+        200,
+        issue.labels.map((n) => this.labelJson(this.ensureLabel(n))),
+      );
+    }
+    if (parts[2] === "labels" && parts.length === 4 && method === "DELETE") {
+      // Remove one label: 200 with the labels left, or 404 when the issue does not carry it.
+      const name = decodeURIComponent(parts[3]!);
+      const at = issue.labels.indexOf(name);
+      if (at < 0)
+        return send(404, { message: "Label does not exist", documentation_url: DOCS, status: "404" });
+      issue.labels.splice(at, 1);
       touch();
       return send(
         200,

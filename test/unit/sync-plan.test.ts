@@ -288,6 +288,70 @@ describe("planSync", () => {
     ]);
   });
 
+  it("a type changed in wm swaps the issue's wm:<type> label and leaves every other label alone", () => {
+    const { remote, details, gh } = synced({ 2: { labels: ["bug", "wm:impl", "wm:someday"] } });
+    const all = tasks({}, { ...gh, mp0001: { github: 2, type: "verify" } });
+    const p = plan(all, remote, details);
+    expect(p.conflicts).toEqual([]);
+    expect(p.actions).toEqual([
+      {
+        op: "update",
+        where: "github",
+        task: "mp0001",
+        issue: 2,
+        labels: ["wm:verify"],
+        removeLabels: ["wm:impl"],
+      },
+    ]);
+    // Applied as the service would (add, then remove): the next plan is empty.
+    remote[1]!.labels = ["bug", "wm:someday", "wm:verify"];
+    expect(plan(all, remote, details).actions).toEqual([]);
+  });
+
+  it("creates the label of the new type when the repository lacks it", () => {
+    const { remote, details, gh } = synced();
+    const p = plan(tasks({}, { ...gh, mp0001: { github: 2, type: "test" } }), remote, details);
+    expect(p.actions.map((a) => a.op)).toEqual(["label", "update"]);
+    expect(p.actions[0]).toMatchObject({ label: "wm:test" });
+    expect(p.actions[1]).toMatchObject({ labels: ["wm:test"], removeLabels: ["wm:impl"] });
+  });
+
+  it("an issue carrying several wm:<type> labels keeps only its task's", () => {
+    const { remote, details, gh } = synced({ 2: { labels: ["wm:verify", "wm:impl", "wm:test"] } });
+    const p = plan(tasks({}, gh), remote, details);
+    expect(p.actions).toEqual([
+      { op: "update", where: "github", task: "mp0001", issue: 2, removeLabels: ["wm:verify", "wm:test"] },
+    ]);
+  });
+
+  it("a type label changed on GitHub is put back, the task's type is not changed, and the next plan is empty", () => {
+    const { remote, details, gh } = synced({ 2: { labels: ["wm:verify", "help wanted"] } });
+    const all = tasks({}, gh);
+    const p = plan(all, remote, details);
+    expect(p.conflicts).toEqual([]);
+    expect(p.actions).toEqual([
+      {
+        op: "update",
+        where: "github",
+        task: "mp0001",
+        issue: 2,
+        labels: ["wm:impl"],
+        removeLabels: ["wm:verify"],
+      },
+    ]);
+    expect(all[1]!.type).toBe("impl");
+    remote[1]!.labels = ["help wanted", "wm:impl"];
+    expect(plan(all, remote, details).actions).toEqual([]);
+  });
+
+  it("an issue with no wm:<type> label gets its task's and loses nothing", () => {
+    const { remote, details, gh } = synced({ 3: { labels: ["enhancement", "wm-like", "WM"] } });
+    const p = plan(tasks({}, gh), remote, details);
+    expect(p.actions).toEqual([
+      { op: "update", where: "github", task: "mp0002", issue: 3, labels: ["wm:impl"] },
+    ]);
+  });
+
   it("does not close again an issue reopened on GitHub after wm closed it", () => {
     const { remote, details, gh } = synced();
     const p = plan(tasks({ mp0001: "done" }, gh), remote, {

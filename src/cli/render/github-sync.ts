@@ -29,7 +29,11 @@ function line(s: SyncStep): string {
     case "create":
       return `${typeof s.issue === "number" ? `#${s.issue}` : "issue"} for ${s.task} (${s.type}): ${s.title}`;
     case "update": {
-      const what = [s.body !== undefined ? "wm marker" : "", s.labels ? `label ${s.labels.join(", ")}` : ""];
+      const what = [
+        s.body !== undefined ? "wm marker" : "",
+        s.labels ? `label ${s.labels.join(", ")}` : "",
+        s.removeLabels ? `removal of label ${s.removeLabels.join(", ")}` : "",
+      ];
       return `#${s.issue} of ${s.task}: ${what.filter(Boolean).join(" and ")}`;
     }
     case "link":

@@ -320,6 +320,26 @@ export class GitHubClient {
     );
   }
 
+  /**
+   * Takes one label off an issue (`DELETE .../issues/{n}/labels/{name}`). False when GitHub answers 404: the
+   * issue no longer carries it (removed meanwhile, by a person or an earlier run cut short), which is the
+   * state wanted, not an error.
+   */
+  async removeLabel(number: number, name: string): Promise<boolean> {
+    const octokit = await this.client();
+    try {
+      await octokit.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+        ...this.base,
+        issue_number: number,
+        name,
+      });
+      return true;
+    } catch (err) {
+      if ((err as OctokitError).status === 404) return false;
+      throw this.toError(`remove the label ${name} from issue #${number}`, err);
+    }
+  }
+
   async listLabels(): Promise<string[]> {
     return this.call("list the labels", async (o) => {
       const raws = (await o.paginate("GET /repos/{owner}/{repo}/labels", {

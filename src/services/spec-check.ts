@@ -204,7 +204,7 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
   const plans = unique.map((spec) => {
     const fromName = /^([1-9][0-9]{0,9})-/.exec(basename(spec.rel))?.[1];
     const specIssue = issue ?? (fromName === undefined ? null : Number(fromName));
-    const toolsKey = toolResultsKey(paths, spec.text, bash);
+    const toolsKey = toolResultsKey(paths, bash);
     const resultAt = resultKey(treeKey(paths, spec.text), toolsKey, specIssue, sqlParser);
     const earlier = resultAt === null ? null : readResult(paths, spec.rel, resultAt);
     return { spec, specIssue, toolsKey, resultAt, earlier };

@@ -36,12 +36,14 @@ export function treeKey(paths: ProjectPaths, text: string): string | null {
  * The key of a spec's tool results (`bash` is services/spec-tools.ts bashIdentity()): null when nothing may
  * be cached (no .wm/, not the built CLI, no bash on PATH).
  */
-export function toolsKey(paths: ProjectPaths, text: string, bash: string | null): string | null {
+export function toolsKey(paths: ProjectPaths, bash: string | null): string | null {
   if (paths.uninitialised || bash === null) return null;
   const scanner = bundleIdentity("secrets");
   const running = bundleIdentity("running");
   if (scanner === null || running === null) return null;
-  return `${text.length}:${fnv64(text)}|secrets:${scanner}|run:${running}|${bash}`;
+  // Not the spec's text: each answer is kept by a hash of what was checked (a script, the text scanned),
+  // so after an edit the blocks that did not change are not run through bash again.
+  return `secrets:${scanner}|run:${running}|${bash}`;
 }
 
 export function readTree(paths: ProjectPaths, rel: string, key: string): Root | null {

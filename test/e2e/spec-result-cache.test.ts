@@ -3,8 +3,17 @@
 // the same way again. After any change to what a finding depends on, the cached check must report exactly
 // what a check without the cache reports.
 
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSpecRepo, CORPUS, fillShas } from "../../scripts/spec-corpus.mjs";
 import { cleanupTemp, git, tempDir, wm } from "../helpers/cli.js";
@@ -27,8 +36,8 @@ const results = () =>
     .filter((f) => /^spec-result-[0-9a-f]{16}\.json$/.test(f))
     .map((f) => join(repo, ".wm/cache", f));
 
-function check(): string {
-  const r = wm(repo, ["spec", "check", SPEC, "--format", "json", "--min-score", "0"]);
+function check(env: Record<string, string> = {}): string {
+  const r = wm(repo, ["spec", "check", SPEC, "--format", "json", "--min-score", "0"], { env });
   expect(r.code, r.stderr).toBe(1);
   return r.stdout;
 }
@@ -84,5 +93,35 @@ describe("the spec result cache", () => {
         expect(cached, `${name}: the change should show`).not.toBe(before);
       before = cached;
     }
+  });
+
+  it("runs bash -n again only for the blocks an edit changed", () => {
+    // A bash that logs each run, first on PATH.
+    const bin = tempDir("wm-logging-bash-");
+    const log = join(bin, "runs.log");
+    writeFileSync(join(bin, "bash"), `#!/bin/sh\necho run >> "${log}"\nexec /bin/bash "$@"\n`);
+    chmodSync(join(bin, "bash"), 0o755);
+    const env = { PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` };
+    const runs = () => (existsSync(log) ? readFileSync(log, "utf8").split("\n").filter(Boolean).length : 0);
+    const spec = join(repo, SPEC);
+    const original = readFileSync(spec, "utf8");
+    check(env);
+    const blocks = runs();
+    expect(blocks).toBeGreaterThan(1);
+
+    // Prose edited: every block's answer is still known.
+    const prose = original.replace("The deploy script", "The deployment script");
+    expect(prose).not.toBe(original);
+    writeFileSync(spec, prose);
+    check(env);
+    expect(runs()).toBe(blocks);
+
+    // One block edited: that block alone runs again.
+    const block = original.replace('echo "dump written"', 'echo "the dump is written"');
+    expect(block).not.toBe(original);
+    writeFileSync(spec, block);
+    check(env);
+    expect(runs()).toBe(blocks + 1);
+    writeFileSync(spec, original);
   });
 });

@@ -24,6 +24,7 @@ const TYPE_LABELS: ReadonlySet<string> = new Set(TASK_TYPES.map(typeLabel));
 
 /** What the planner needs to know of a GitHub issue. */
 export interface RemoteIssue {
+  /** The database id: sub-issue and dependency links take it, not the number. */
   id: number;
   number: number;
   title: string;

@@ -7,18 +7,11 @@
 import type { Octokit } from "@octokit/rest";
 import { WmError } from "../../core/errors.js";
 import { type FailedAnswer, type RepoRef, retryDecision } from "../../core/github.js";
+import type { RemoteIssue } from "../../core/sync-plan.js";
 import { redactSecrets, redactValue } from "./redact.js";
 
-export interface GhIssue {
-  /** The database id: sub-issue and dependency links take it, not the number. */
-  id: number;
-  number: number;
-  title: string;
-  body: string;
-  state: "open" | "closed";
-  stateReason: string | null;
-  labels: string[];
-  url: string;
+/** An issue as the client returns it: what the sync planner reads (RemoteIssue), and when it was made. */
+export interface GhIssue extends RemoteIssue {
   created: string;
   /** Sub-issues (any state), when GitHub says; undefined when the answer had no summary. */
   subIssues: number | undefined;

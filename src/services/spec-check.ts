@@ -8,6 +8,7 @@ import { hasErrors } from "../core/diagnostics.js";
 import { UsageError, WmError } from "../core/errors.js";
 import { fnv64 } from "../core/hash.js";
 import { checkModel } from "../core/spec/check.js";
+import { reparse } from "../core/spec/incremental.js";
 import type { SpecModel } from "../core/spec/model.js";
 import { buildModel, parseMarkdown } from "../core/spec/parse.js";
 import { askedCommits, recordingRepo, sameAnswers } from "../core/spec/recording-repo.js";
@@ -21,7 +22,7 @@ import { modelKey, readModel, writeModel } from "../store/spec-model-cache.js";
 import { readResult, resultKey, writeResult } from "../store/spec-result-cache.js";
 import {
   readToolResults,
-  readTree,
+  readTreeEntry,
   type ToolResults,
   toolsKey as toolResultsKey,
   treeKey,
@@ -154,17 +155,23 @@ function rememberingTools(base: SpecTools, known: ToolResults | null, used: Tool
 
 /**
  * The spec's model: from the model cache when the spec did not change, else built from remark's tree, which
- * comes from the tree cache when only wm's own code changed.
+ * comes from the tree cache when only wm's own code changed, or, after an edit, from the previous version's
+ * tree with only the edited sections parsed again (core/spec/incremental.ts; same parser build only).
  */
 async function modelOf(paths: ProjectPaths, rel: string, text: string): Promise<SpecModel> {
   const key = treeKey(paths, text);
   const mkey = modelKey(key);
   const known = mkey === null ? null : readModel(paths, rel, mkey, text);
   if (known !== null) return known;
-  let tree = key === null ? null : readTree(paths, rel, key);
+  const cached = key === null ? null : readTreeEntry(paths, rel);
+  let tree = cached !== null && cached.key === key && cached.text === text ? cached.tree : null;
   if (tree === null) {
-    tree = await parseMarkdown(text);
-    if (key !== null) writeTree(paths, rel, key, tree);
+    if (cached !== null) {
+      const { parseMarkdown: parse } = await import("../lib/markdown.js");
+      tree = reparse(cached.text, cached.tree, text, parse);
+    }
+    tree ??= await parseMarkdown(text);
+    if (key !== null) writeTree(paths, rel, key, text, tree);
   }
   const model = buildModel(tree, text, rel);
   if (mkey !== null) writeModel(paths, rel, mkey, model);

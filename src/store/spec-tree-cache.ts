@@ -10,9 +10,13 @@
 // runs `bash -n` and reads its answer) and the bash found on PATH. So an edited spec, a new parser, scanner
 // or bash never meets an old answer, and neither bundle is loaded to find out. Only the built CLI caches: run
 // from the sources (tests), the build is unknown.
+// The entry keeps the spec's text beside its tree: after an edit, the previous text and tree let
+// core/spec/incremental.ts re-parse only the edited sections (only when the same parser build made them).
 // Best effort, as json-cache.ts: a bad or foreign entry is a miss, an unwritable cache is not written.
 // See docs/decisions/0013-spec-check-speed.md.
 
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Root } from "mdast";
 import { fnv64 } from "../core/hash.js";
 import type { SecretHit, ShellCheck } from "../core/spec/repo.js";
@@ -46,13 +50,41 @@ export function toolsKey(paths: ProjectPaths, bash: string | null): string | nul
   return `secrets:${scanner}|run:${running}|${bash}`;
 }
 
-export function readTree(paths: ProjectPaths, rel: string, key: string): Root | null {
-  const tree = readCache<Root>(paths, entryName(rel), key);
-  return tree !== null && tree.type === "root" && Array.isArray(tree.children) ? tree : null;
+/** A spec's cached tree, with the text it is the tree of and that text's key (treeKey). */
+export interface CachedTree {
+  key: string;
+  text: string;
+  tree: Root;
 }
 
-export function writeTree(paths: ProjectPaths, rel: string, key: string, tree: Root): void {
-  writeCache(paths, entryName(rel), key, tree);
+/**
+ * The spec's cached tree, whichever text it is of: null when there is none, it is damaged, or its key is not
+ * treeKey() of its own text now (another parser build made it, or nothing may be cached).
+ */
+export function readTreeEntry(paths: ProjectPaths, rel: string): CachedTree | null {
+  if (paths.uninitialised) return null;
+  let doc: { key?: unknown; value?: { text?: unknown; tree?: Root } };
+  try {
+    doc = JSON.parse(readFileSync(join(paths.wmDir, "cache", `${entryName(rel)}.json`), "utf8"));
+  } catch {
+    return null;
+  }
+  const { key, value } = doc ?? {};
+  const tree = value?.tree;
+  const text = value?.text;
+  if (typeof key !== "string" || typeof text !== "string") return null;
+  if (tree?.type !== "root" || !Array.isArray(tree.children)) return null;
+  return treeKey(paths, text) === key ? { key, text, tree } : null;
+}
+
+/** The tree of exactly `text` (whose key is `key`), or null. */
+export function readTree(paths: ProjectPaths, rel: string, key: string, text: string): Root | null {
+  const entry = readTreeEntry(paths, rel);
+  return entry !== null && entry.key === key && entry.text === text ? entry.tree : null;
+}
+
+export function writeTree(paths: ProjectPaths, rel: string, key: string, text: string, tree: Root): void {
+  writeCache(paths, entryName(rel), key, { text, tree });
 }
 
 /** Results of the spec's external checks, by a hash of what was checked (see services/spec-check.ts). */

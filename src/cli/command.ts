@@ -50,6 +50,13 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
+/** `--session=ID` of the session commands (enter, exit, status, can-exit, prime). */
+export const SESSION_OPTION: OptionSpec = {
+  type: "string",
+  arg: "ID",
+  description: "the session (default: WM_SESSION, CLAUDE_CODE_SESSION_ID, cli)",
+};
+
 export function str(values: Values, name: string): string | undefined {
   const v = values[name];
   return typeof v === "string" ? v : undefined;

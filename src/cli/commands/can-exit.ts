@@ -1,5 +1,5 @@
 import { canExit, resolveSessionId } from "../../services/session.js";
-import { type Command, str } from "../command.js";
+import { type Command, SESSION_OPTION, str } from "../command.js";
 import { canExitText } from "../render/session.js";
 
 const command: Command = {
@@ -9,11 +9,7 @@ const command: Command = {
     "1 otherwise, each unmet condition saying what to do next. tests_pass (runs commands.test) and spec_valid\n" +
     "(runs `wm spec check`) are checked once the other conditions hold.",
   options: {
-    session: {
-      type: "string",
-      arg: "ID",
-      description: "the session (default: WM_SESSION, CLAUDE_CODE_SESSION_ID, cli)",
-    },
+    session: SESSION_OPTION,
   },
   examples: ["wm can-exit", "wm can-exit --json"],
   async run(values, _pos, io) {

@@ -1,5 +1,5 @@
 import { enterMode } from "../../services/session.js";
-import { bool, type Command, str } from "../command.js";
+import { bool, type Command, SESSION_OPTION, str } from "../command.js";
 import { paint } from "../output.js";
 import { taskLine } from "../render/tasks.js";
 
@@ -18,11 +18,7 @@ const command: Command = {
       description: "the issue the session works on (planning, implementation)",
     },
     "dry-run": { type: "boolean", description: "show the tasks that would be created, change nothing" },
-    session: {
-      type: "string",
-      arg: "ID",
-      description: "the session (default: WM_SESSION, CLAUDE_CODE_SESSION_ID, cli)",
-    },
+    session: SESSION_OPTION,
   },
   positionals: { names: ["<mode>"], min: 1, max: 1 },
   examples: [

@@ -1,5 +1,5 @@
 import { exitMode, resolveSessionId } from "../../services/session.js";
-import { bool, type Command, str } from "../command.js";
+import { bool, type Command, SESSION_OPTION, str } from "../command.js";
 import { exitText } from "../render/session.js";
 
 const command: Command = {
@@ -11,11 +11,7 @@ const command: Command = {
   options: {
     force: { type: "boolean", description: "leave even though stop conditions are unmet (needs --reason)" },
     reason: { type: "string", arg: "WHY", description: "why the session ends with conditions unmet" },
-    session: {
-      type: "string",
-      arg: "ID",
-      description: "the session (default: WM_SESSION, CLAUDE_CODE_SESSION_ID, cli)",
-    },
+    session: SESSION_OPTION,
   },
   examples: ["wm exit", 'wm exit --force --reason "the user stopped the work; resume tomorrow"'],
   async run(values, _pos, io) {

@@ -1,6 +1,6 @@
 import { UsageError } from "../../core/errors.js";
 import { DEFAULT_PRIME_BUDGET, prime, resolveSessionId } from "../../services/session.js";
-import { type Command, str } from "../command.js";
+import { type Command, SESSION_OPTION, str } from "../command.js";
 
 const command: Command = {
   usage: "wm prime [--budget=TOKENS] [--session=ID]",
@@ -14,11 +14,7 @@ const command: Command = {
       arg: "TOKENS",
       description: `the most tokens to print (default ${DEFAULT_PRIME_BUDGET})`,
     },
-    session: {
-      type: "string",
-      arg: "ID",
-      description: "the session (default: WM_SESSION, CLAUDE_CODE_SESSION_ID, cli)",
-    },
+    session: SESSION_OPTION,
   },
   examples: ["wm prime", "wm prime --budget 300"],
   async run(values, _pos, io) {

@@ -1,5 +1,5 @@
 import { resolveSessionId, sessionStatus } from "../../services/session.js";
-import { type Command, str } from "../command.js";
+import { type Command, SESSION_OPTION, str } from "../command.js";
 import { statusText } from "../render/session.js";
 
 const command: Command = {
@@ -8,11 +8,7 @@ const command: Command = {
     "The session's mode, issue, tasks (ready ones marked), stop conditions (the test run and spec check are\n" +
     "left to `wm can-exit`), the files it changed and its Stop-hook state.",
   options: {
-    session: {
-      type: "string",
-      arg: "ID",
-      description: "the session (default: WM_SESSION, CLAUDE_CODE_SESSION_ID, cli)",
-    },
+    session: SESSION_OPTION,
   },
   examples: ["wm status", "wm status --session 3a8da6c6 --json"],
   async run(values, _pos, io) {

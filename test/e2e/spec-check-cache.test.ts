@@ -6,8 +6,8 @@
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSpecRepo, CORPUS, fillShas } from "../../scripts/spec-corpus.mjs";
 import { cleanupTemp, tempDir, wm } from "../helpers/cli.js";
+import { FIXTURE_SPEC, specFixture } from "../helpers/spec-fixture.js";
 
 afterAll(cleanupTemp);
 
@@ -19,15 +19,10 @@ interface Finding {
 
 let repo: string;
 let original: string;
-const SPEC = "planning/specs/240-backups.md";
+const SPEC = FIXTURE_SPEC;
 
 beforeAll(() => {
-  repo = tempDir("wm-spec-cache-");
-  const shas = buildSpecRepo(repo);
-  mkdirSync(join(repo, ".wm"));
-  mkdirSync(join(repo, "planning/specs"), { recursive: true });
-  original = fillShas(readFileSync(join(CORPUS, "defects-infra.md"), "utf8"), shas);
-  writeFileSync(join(repo, SPEC), original);
+  ({ repo, original } = specFixture("wm-spec-cache-"));
 });
 
 function check(env: Record<string, string> = {}): { stdout: string; findings: Finding[] } {

@@ -3,25 +3,20 @@
 // kind of edit the check must report exactly what a check with no caches reports, and the previous tree must
 // really be what the check starts from (and only one made by the same parser build).
 
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSpecRepo, CORPUS, fillShas } from "../../scripts/spec-corpus.mjs";
 import { cleanupTemp, tempDir, wm } from "../helpers/cli.js";
+import { FIXTURE_SPEC, specFixture } from "../helpers/spec-fixture.js";
 
 afterAll(cleanupTemp);
 
 let repo: string;
 let original: string;
-const SPEC = "planning/specs/240-backups.md";
+const SPEC = FIXTURE_SPEC;
 
 beforeAll(() => {
-  repo = tempDir("wm-spec-incremental-");
-  const shas = buildSpecRepo(repo);
-  mkdirSync(join(repo, ".wm"));
-  mkdirSync(join(repo, "planning/specs"), { recursive: true });
-  original = fillShas(readFileSync(join(CORPUS, "defects-infra.md"), "utf8"), shas);
-  writeFileSync(join(repo, SPEC), original);
+  ({ repo, original } = specFixture("wm-spec-incremental-"));
 });
 
 function check(): string {

@@ -2,25 +2,20 @@
 // unchanged spec takes the model from it, without remark's tree; a bad entry is a miss; an edit of the same
 // length is never answered from it.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSpecRepo, CORPUS, fillShas } from "../../scripts/spec-corpus.mjs";
-import { cleanupTemp, tempDir, wm } from "../helpers/cli.js";
+import { cleanupTemp, wm } from "../helpers/cli.js";
+import { FIXTURE_SPEC, specFixture } from "../helpers/spec-fixture.js";
 
 afterAll(cleanupTemp);
 
 let repo: string;
 let original: string;
-const SPEC = "planning/specs/240-backups.md";
+const SPEC = FIXTURE_SPEC;
 
 beforeAll(() => {
-  repo = tempDir("wm-spec-model-");
-  const shas = buildSpecRepo(repo);
-  mkdirSync(join(repo, ".wm"));
-  mkdirSync(join(repo, "planning/specs"), { recursive: true });
-  original = fillShas(readFileSync(join(CORPUS, "defects-infra.md"), "utf8"), shas);
-  writeFileSync(join(repo, SPEC), original);
+  ({ repo, original } = specFixture("wm-spec-model-"));
 });
 
 /** A check that does not take its findings from the result cache (which needs no model at all). */

@@ -15,20 +15,16 @@ import {
 } from "node:fs";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSpecRepo, CORPUS, fillShas } from "../../scripts/spec-corpus.mjs";
 import { cleanupTemp, git, tempDir, wm } from "../helpers/cli.js";
+import { FIXTURE_SPEC, specFixture } from "../helpers/spec-fixture.js";
 
 afterAll(cleanupTemp);
 
 let repo: string;
-const SPEC = "planning/specs/240-backups.md";
+const SPEC = FIXTURE_SPEC;
 
 beforeAll(() => {
-  repo = tempDir("wm-spec-result-");
-  const shas = buildSpecRepo(repo);
-  mkdirSync(join(repo, ".wm"));
-  mkdirSync(join(repo, "planning/specs"), { recursive: true });
-  writeFileSync(join(repo, SPEC), fillShas(readFileSync(join(CORPUS, "defects-infra.md"), "utf8"), shas));
+  ({ repo } = specFixture("wm-spec-result-"));
 });
 
 const results = () =>

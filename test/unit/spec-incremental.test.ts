@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { reparse } from "../../src/core/spec/incremental.js";
 import { parseMarkdown } from "../../src/lib/markdown.js";
 import { REPO_ROOT } from "../helpers/cli.js";
+import { seededRng } from "../helpers/prng.js";
 
 const DIR = join(REPO_ROOT, "test/fixtures/specs");
 const SPECS = [
@@ -18,16 +19,10 @@ const SPECS = [
     .map((n) => join(DIR, "corpus", n)),
 ];
 
-/** A small seeded generator (mulberry32), so a failure replays. */
+/** A seeded generator (test/helpers/prng.ts), so a failure replays. */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = seededRng(seed);
+  return () => r.next();
 }
 
 const CHARS = [

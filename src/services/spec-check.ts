@@ -41,6 +41,8 @@ export interface SpecCheckOptions {
   files: string[];
   issue?: string;
   minScore?: number;
+  /** Read no derived cache (file list, commits, line counts, trees, models, tool answers, results). */
+  noCache?: boolean;
 }
 
 export interface SpecFileResult {
@@ -158,12 +160,12 @@ function rememberingTools(base: SpecTools, known: ToolResults | null, used: Tool
  * comes from the tree cache when only wm's own code changed, or, after an edit, from the previous version's
  * tree with only the edited sections parsed again (core/spec/incremental.ts; same parser build only).
  */
-async function modelOf(paths: ProjectPaths, rel: string, text: string): Promise<SpecModel> {
+async function modelOf(paths: ProjectPaths, rel: string, text: string, fresh: boolean): Promise<SpecModel> {
   const key = treeKey(paths, text);
   const mkey = modelKey(key);
-  const known = mkey === null ? null : readModel(paths, rel, mkey, text);
+  const known = mkey === null || fresh ? null : readModel(paths, rel, mkey, text);
   if (known !== null) return known;
-  const cached = key === null ? null : readTreeEntry(paths, rel);
+  const cached = key === null || fresh ? null : readTreeEntry(paths, rel);
   let tree = cached !== null && cached.key === key && cached.text === text ? cached.tree : null;
   if (tree === null) {
     if (cached !== null) {
@@ -204,7 +206,9 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
   const unique = specs.filter((s, i) => specs.findIndex((o) => o.abs === s.abs) === i);
 
   // git lists the files while the specs are parsed.
-  const indexing = RepoIndex.load(realRoot, paths);
+  const fresh = options.noCache === true;
+  // Without the project's paths, the index neither reads nor writes .wm/cache (file list, commits, lines).
+  const indexing = RepoIndex.load(realRoot, fresh ? null : paths);
   indexing.catch(() => {});
   const bash = bashIdentity();
   const sqlParser = sqlParserIdentity();
@@ -213,12 +217,12 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
     const specIssue = issue ?? (fromName === undefined ? null : Number(fromName));
     const toolsKey = toolResultsKey(paths, bash);
     const resultAt = resultKey(treeKey(paths, spec.text), toolsKey, specIssue, sqlParser);
-    const earlier = resultAt === null ? null : readResult(paths, spec.rel, resultAt);
+    const earlier = resultAt === null || fresh ? null : readResult(paths, spec.rel, resultAt);
     return { spec, specIssue, toolsKey, resultAt, earlier };
   });
   // A spec with an earlier result needs no model unless the repository answers differently now.
   const models: Array<SpecModel | null> = [];
-  for (const p of plans) models.push(p.earlier ? null : await modelOf(paths, p.spec.rel, p.spec.text));
+  for (const p of plans) models.push(p.earlier ? null : await modelOf(paths, p.spec.rel, p.spec.text, fresh));
   const repo = await indexing;
   const base = specTools();
   const files: SpecFileResult[] = [];
@@ -230,8 +234,8 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
         continue;
       }
     }
-    const model = models[k] ?? (await modelOf(paths, spec.rel, spec.text));
-    const known = toolsKey === null ? null : readToolResults(paths, spec.rel, toolsKey);
+    const model = models[k] ?? (await modelOf(paths, spec.rel, spec.text, fresh));
+    const known = toolsKey === null || fresh ? null : readToolResults(paths, spec.rel, toolsKey);
     const used: ToolResults = { secrets: {}, bash: {} };
     const tools = rememberingTools(base, known, used);
     const recorded = resultAt === null ? null : recordingRepo(repo);

@@ -120,4 +120,20 @@ describe("the spec result cache", () => {
     expect(runs()).toBe(blocks + 1);
     writeFileSync(spec, original);
   });
+
+  it("--no-cache reads none of the caches (and refreshes them)", () => {
+    const first = fresh();
+    const [file] = results();
+    const doc = JSON.parse(readFileSync(file!, "utf8"));
+    doc.value.findings[0].message = "from the result cache";
+    writeFileSync(file!, JSON.stringify(doc));
+    expect(check()).toContain("from the result cache");
+    const r = wm(repo, ["spec", "check", SPEC, "--format", "json", "--min-score", "0", "--no-cache"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toBe(first);
+    // The result it wrote is the true one again.
+    expect(check()).toBe(first);
+    rmSync(join(repo, ".wm/cache"), { recursive: true, force: true });
+    expect(check()).toBe(first);
+  });
 });

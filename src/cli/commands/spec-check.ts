@@ -9,7 +9,8 @@ declare const __WM_VERSION__: string;
 const FORMATS = ["stylish", "json", "sarif", "github"] as const;
 
 const command: Command = {
-  usage: "wm spec check [FILES...] [--issue=N] [--format=stylish|json|sarif|github] [--min-score=S]",
+  usage:
+    "wm spec check [FILES...] [--issue=N] [--format=stylish|json|sarif|github] [--min-score=S] [--no-cache]",
   description:
     "Checks planning specs against the repository: unfilled fields and cells, leftover template variables and\n" +
     "markers, unresolved choices, paths that do not exist (or should not yet), out-of-range lines, globs that\n" +
@@ -29,6 +30,10 @@ const command: Command = {
       arg: "S",
       description: `fail when the completeness score is below S (0-100, default ${DEFAULT_MIN_SCORE})`,
     },
+    "no-cache": {
+      type: "boolean",
+      description: "check from scratch: ask git for the files and parse every spec, ignoring .wm/cache",
+    },
   },
   positionals: { names: ["FILES..."], min: 0, max: Number.POSITIVE_INFINITY },
   examples: [
@@ -36,6 +41,7 @@ const command: Command = {
     "wm spec check --issue 239 --min-score 90",
     "wm spec check --format sarif > spec-check.sarif",
     "wm spec check --format github   # in a GitHub Actions step",
+    "wm spec check --no-cache        # as if .wm/cache were empty",
   ],
   async run(values, positionals, io) {
     const format = io.json ? "json" : (str(values, "format") ?? "stylish");
@@ -43,6 +49,7 @@ const command: Command = {
       throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
     }
     const options: SpecCheckOptions = { files: positionals };
+    if (values["no-cache"] === true) options.noCache = true;
     const issue = str(values, "issue");
     if (issue !== undefined) options.issue = issue;
     const min = str(values, "min-score");

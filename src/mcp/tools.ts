@@ -180,11 +180,13 @@ export const TOOLS: ToolDef[] = [
       files: z.array(z.string().min(1)).optional().describe("spec paths, relative to the repo"),
       issue: issue.optional(),
       min_score: z.number().int().min(0).max(100).optional().describe("completeness gate (default 75)"),
+      no_cache: z.boolean().optional().describe("ignore .wm/cache (same results, slower)"),
     },
     run: async (ctx, a: Args) => {
       const options: SpecCheckOptions = { files: a.files ?? [] };
       if (a.issue !== undefined) options.issue = String(a.issue);
       if (a.min_score !== undefined) options.minScore = a.min_score;
+      if (a.no_cache === true) options.noCache = true;
       const r = await checkSpecs(ctx, options);
       return {
         ok: r.ok,

@@ -225,6 +225,8 @@ describe("wm mcp with the SDK client", () => {
     expect(checked.ok).toBe(false);
     expect(checked.files[0]!.file).toBe(spec.path);
     expect(checked.files[0]!.findings.length).toBeGreaterThan(0);
+    // Without the caches: the same answer.
+    expect(await ok(client, "spec_check", { files: [spec.path], no_cache: true })).toEqual(checked);
     expect(await fails(client, "spec_new", { template: "feature", issue: 1 })).toMatch(/^error: .*exist/);
 
     expect(wm(root, ["enter", "planning", "--issue", "1", "--session", "s1"]).code).toBe(0);

@@ -113,6 +113,25 @@ export function issuesToFetch(
   return [...out].sort((a, b) => a - b);
 }
 
+/**
+ * Whether every task in scope was paired with an issue. When one was not, its issue may still exist under
+ * another type's `wm:<type>` label (relabelled on GitHub, or the task's type changed in wm while the number
+ * was not recorded): the service then lists `otherTypeLabels` too and matches again, once per sync.
+ */
+export function allMatched(matches: readonly Match[]): boolean {
+  return matches.every((m) => m.kind === "found");
+}
+
+/**
+ * The `wm:<type>` labels not listed yet (`listed`: the types of the first listing) that the repository has:
+ * an issue can only carry a label the repository has, so a missing one needs no request.
+ */
+export function otherTypeLabels(listed: readonly TaskType[], repoLabels: ReadonlySet<string>): string[] {
+  return TASK_TYPES.filter((ty) => !listed.includes(ty))
+    .map(typeLabel)
+    .filter((l) => repoLabels.has(l));
+}
+
 /** Pairs every task in scope with its issue (or says it needs one), and reports what cannot be paired. */
 export function matchTasks(
   scope: readonly Task[],

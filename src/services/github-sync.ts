@@ -6,10 +6,12 @@
 import { WmError } from "../core/errors.js";
 import { evidenceMarkedIds, typeLabel } from "../core/github.js";
 import {
+  allMatched,
   type Conflict,
   detailRequests,
   issuesToFetch,
   matchTasks,
+  otherTypeLabels,
   planSync,
   type Ref,
   type RemoteIssue,
@@ -124,7 +126,19 @@ export async function githubSync(ctx: Ctx, opts: SyncOptions = {}): Promise<Sync
     const i = await client.getIssue(n);
     if (i !== null) issues.set(i.number, i);
   }
-  const { matches, conflicts } = matchTasks(scope, issues, { linkEpics: onGitHub });
+  let { matches, conflicts } = matchTasks(scope, issues, { linkEpics: onGitHub });
+  // A task still without an issue: its issue may carry only another type's wm: label (relabelled on GitHub,
+  // or the type changed and the number was never recorded). List those labels once, then match again.
+  let repoLabels: Set<string> | undefined;
+  if (!allMatched(matches)) {
+    repoLabels = new Set(await client.listLabels());
+    const more = otherTypeLabels(types, repoLabels);
+    for (const label of more) {
+      for (const i of await client.listIssues({ state: "all", labels: [label] }))
+        if (!issues.has(i.number)) issues.set(i.number, i);
+    }
+    if (more.length > 0) ({ matches, conflicts } = matchTasks(scope, issues, { linkEpics: onGitHub }));
+  }
 
   // 2. The links and comments the plan depends on.
   const need = detailRequests(scope, matches, issues);
@@ -153,7 +167,7 @@ export async function githubSync(ctx: Ctx, opts: SyncOptions = {}): Promise<Sync
   const usesLabels = plan.actions.some(
     (a) => a.op === "create" || (a.op === "update" && a.labels !== undefined),
   );
-  if (usesLabels) plan = planSync({ ...inputs, labels: new Set(await client.listLabels()) });
+  if (usesLabels) plan = planSync({ ...inputs, labels: repoLabels ?? new Set(await client.listLabels()) });
   const allConflicts = [...conflicts, ...plan.conflicts];
 
   const numbers = new Map<string, { number: number; id: number }>();

@@ -452,6 +452,81 @@ describe("wm github sync", () => {
     expect(b.labels).toEqual(["bug", "wm:impl"]);
   });
 
+  it("finds issues relabelled to another type's wm: label when the numbers were lost, instead of creating new ones", async () => {
+    const { s, repo } = await setup();
+    const g = graph(repo);
+    await json(repo, ["github", "sync"]);
+    const b = s.byMarker(g.b)!;
+    const v = s.byMarker(g.v)!;
+    // Relabelled by a person to wm:review (no task in scope has that type), and the numbers of b and v
+    // removed from .wm/tasks.yaml by hand: the listing under the scope's labels returns neither issue.
+    b.labels = ["wm:review", "bug"];
+    v.labels = ["wm:review"];
+    let edited = tasksFile(repo);
+    for (const [id, n] of [
+      [g.b, b.number],
+      [g.v, v.number],
+    ] as const)
+      edited = edited.replace(new RegExp(`(- id: ${id}\\n(?: {4}.*\\n)*?) {4}github: ${n}\\n`), "$1");
+    writeFileSync(join(repo, ".wm", "tasks.yaml"), edited);
+    expect(task(repo, g.b).github).toBeUndefined();
+    expect(task(repo, g.v).github).toBeUndefined();
+    expect(task(repo, g.a).github).toBe(s.byMarker(g.a)!.number);
+
+    const issues = s.issues.size;
+    const start = s.log.length;
+    const r = await json(repo, ["github", "sync"]);
+    expect(r.conflicts).toEqual([]);
+    expect(r.counts.create).toBeUndefined();
+    expect(s.issues.size).toBe(issues);
+    // Matched by the marker, the number recorded again, the label put back (the task's type is the truth).
+    expect(r.actions).toEqual([
+      {
+        op: "update",
+        where: "github",
+        task: g.b,
+        issue: b.number,
+        labels: ["wm:impl"],
+        removeLabels: ["wm:review"],
+        done: true,
+      },
+      {
+        op: "update",
+        where: "github",
+        task: g.v,
+        issue: v.number,
+        labels: ["wm:verify"],
+        removeLabels: ["wm:review"],
+        done: true,
+      },
+      { op: "link", where: "wm", task: g.b, issue: b.number, by: "marker", done: true },
+      { op: "link", where: "wm", task: g.v, issue: v.number, by: "marker", done: true },
+    ]);
+    expect(task(repo, g.b).github).toBe(b.number);
+    expect(task(repo, g.v).github).toBe(v.number);
+    expect(b.labels).toEqual(["bug", "wm:impl"]);
+    expect(v.labels).toEqual(["wm:verify"]);
+    // The other labels were listed once for the sync (not per task), and only those the repository has.
+    const listed = (from: number) =>
+      s.log
+        .slice(from)
+        .filter((x) => x.method === "GET" && x.path === "/repos/acme/widgets/issues")
+        .map((x) => x.query.get("labels"));
+    const labelReads = (from: number) =>
+      s.log.slice(from).filter((x) => x.method === "GET" && x.path === "/repos/acme/widgets/labels").length;
+    expect(listed(start)).toEqual(["wm:epic", "wm:impl", "wm:verify", "wm:review"]);
+    expect(labelReads(start)).toBe(1);
+
+    // Every task matched: the requests are the usual ones again (no label list, only the scope's labels).
+    const next = s.log.length;
+    const again = await json(repo, ["github", "sync"]);
+    expect(again.actions).toEqual([]);
+    expect(again.conflicts).toEqual([]);
+    expect(s.log.slice(next).filter((x) => x.method !== "GET")).toEqual([]);
+    expect(listed(next)).toEqual(["wm:epic", "wm:impl", "wm:verify"]);
+    expect(labelReads(next)).toBe(0);
+  });
+
   it("a label already gone when wm removes it (404) is not an error", async () => {
     const { s, repo } = await setup();
     const g = graph(repo);

@@ -298,12 +298,15 @@ export class FakeGitHub {
 
     // /labels
     if (parts[0] === "labels" && parts.length === 1) {
-      if (method === "GET")
+      if (method === "GET") {
+        // As on GitHub, a label an issue carries is a repository label, even one a test set directly.
+        for (const i of this.issues.values()) for (const l of i.labels) this.ensureLabel(l);
         return this.page(
           url,
           [...this.labels.values()].map((l) => this.labelJson(l)),
           send,
         );
+      }
       if (method === "POST") {
         const name = String(b.name ?? "");
         if (name === "" || this.labels.has(name)) return invalid(`label ${name} already exists`);

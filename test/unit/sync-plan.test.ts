@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { taskMarker } from "../../src/core/github.js";
 import {
+  allMatched,
   detailRequests,
   issuesToFetch,
   matchTasks,
+  otherTypeLabels,
   planSync,
   type RemoteIssue,
   type SyncInputs,
@@ -405,6 +407,45 @@ describe("what the service fetches", () => {
     expect(issuesToFetch(syncScope(all), new Set([1]), { linkEpics: true })).toEqual([7, 12]);
     expect(issuesToFetch(syncScope(all), new Set([7, 12]), { linkEpics: true })).toEqual([]);
     expect(issuesToFetch(syncScope(all), new Set([1]), { linkEpics: false })).toEqual([12]);
+  });
+
+  it("lists the other types' labels only when a task found no issue, then finds it there by its marker", () => {
+    // mp0002 lost its number, and its issue (3) was relabelled wm:review: the first listing misses it.
+    const { remote, details, gh } = synced({ 3: { labels: ["wm:review", "bug"] } });
+    const all = tasks({}, { ...gh, mp0002: {} });
+    const scope = syncScope(all);
+    const listed = [...new Set(scope.map((t) => t.type))];
+    expect(listed).toEqual(["epic", "impl", "verify"]);
+    const first = new Map(remote.filter((i) => i.number !== 3).map((i) => [i.number, i]));
+    const before = matchTasks(scope, first, { linkEpics: true }).matches;
+    expect(before.find((m) => m.task === "mp0002")).toEqual({ task: "mp0002", kind: "create" });
+    expect(allMatched(before)).toBe(false);
+    // Only the labels the repository has; never the ones already listed.
+    const repoLabels = new Set(["wm:epic", "wm:impl", "wm:verify", "wm:review", "bug"]);
+    expect(otherTypeLabels(listed, repoLabels)).toEqual(["wm:review"]);
+    expect(otherTypeLabels(listed, new Set(["wm:epic", "wm:impl", "bug"]))).toEqual([]);
+    expect(otherTypeLabels([], repoLabels)).toEqual(["wm:epic", "wm:impl", "wm:verify", "wm:review"]);
+    // Matched again with the wider listing: found by the marker, linked and relabelled, nothing created.
+    const p = plan(all, remote, details);
+    expect(allMatched(p.matches)).toBe(true);
+    expect(p.conflicts).toEqual([]);
+    expect(p.actions).toEqual([
+      {
+        op: "update",
+        where: "github",
+        task: "mp0002",
+        issue: 3,
+        labels: ["wm:impl"],
+        removeLabels: ["wm:review"],
+      },
+      { op: "link", where: "wm", task: "mp0002", issue: 3, by: "marker" },
+    ]);
+    // A task skipped (its recorded issue is gone) counts as unmatched too.
+    const gone = matchTasks(scope, new Map(remote.slice(0, 2).map((i) => [i.number, i])), {
+      linkEpics: true,
+    }).matches;
+    expect(gone.find((m) => m.task === "vr0001")?.kind).toBe("skip");
+    expect(allMatched(gone)).toBe(false);
   });
 
   it("skips link lists that the summaries say are empty, and reads comments only where states differ", () => {

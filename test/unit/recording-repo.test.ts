@@ -43,4 +43,18 @@ describe("recordingRepo", () => {
     expect(sameAnswers([["hasFile"]] as never, base)).toBe(false);
     expect(sameAnswers([], base)).toBe(true);
   });
+
+  it("keeps a long answer as a digest, which still tells a change apart", () => {
+    const many = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`src/gen/f${i}.ts`, 1]));
+    const base = memoryRepo(many);
+    const { repo, queries } = recordingRepo(base);
+    expect(repo.glob("src/gen/*.ts")).toHaveLength(3000);
+    expect(repo.hasFile("src/gen/f1.ts")).toBe(true);
+    const [glob, has] = queries;
+    expect(glob![2]).toEqual({ digest: expect.stringMatching(/^\d+:[0-9a-f]{16}$/) });
+    expect(has![2]).toBe(true);
+    expect(JSON.stringify(queries).length).toBeLessThan(300);
+    expect(sameAnswers(JSON.parse(JSON.stringify(queries)), base)).toBe(true);
+    expect(sameAnswers(queries, memoryRepo({ ...many, "src/gen/new.ts": 1 }))).toBe(false);
+  });
 });

@@ -5,6 +5,7 @@
 // questions and report the same findings. So a check whose recorded questions all get the same answers
 // again may reuse its findings without running a rule.
 
+import { fnv64 } from "../hash.js";
 import type { SpecRepo } from "./repo.js";
 
 type Method =
@@ -28,8 +29,19 @@ const METHODS: readonly Method[] = [
   "symlinkEscapes",
 ];
 
-/** One question and its answer: [method, argument, answer]. */
+/**
+ * One question and its answer: [method, argument, answer]. An answer longer than LONG_ANSWER characters of
+ * JSON (a glob matching thousands of files) is kept as its digest, so that a cache entry stays small.
+ */
 export type RepoQuery = [Method, string, unknown];
+
+const LONG_ANSWER = 1024;
+
+/** The answer as recorded: itself, or `{ digest }` of its JSON when that is long. */
+function recorded(answer: unknown): unknown {
+  const json = JSON.stringify(answer) ?? "null";
+  return json.length > LONG_ANSWER ? { digest: `${json.length}:${fnv64(json)}` } : answer;
+}
 
 /** A repository that records every distinct question and its first answer, in asking order. */
 export function recordingRepo(repo: SpecRepo): { repo: SpecRepo; queries: RepoQuery[] } {
@@ -43,7 +55,7 @@ export function recordingRepo(repo: SpecRepo): { repo: SpecRepo; queries: RepoQu
       const key = `${m}\0${arg}`;
       if (!seen.has(key)) {
         seen.add(key);
-        queries.push([m, arg, answer]);
+        queries.push([m, arg, recorded(answer)]);
       }
       return answer;
     };
@@ -61,7 +73,7 @@ export function sameAnswers(queries: readonly RepoQuery[], repo: SpecRepo): bool
   for (const q of queries) {
     if (!Array.isArray(q) || q.length !== 3 || !METHODS.includes(q[0]) || typeof q[1] !== "string")
       return false;
-    const now = (repo[q[0]] as (a: string) => unknown).call(repo, q[1]);
+    const now = recorded((repo[q[0]] as (a: string) => unknown).call(repo, q[1]));
     if (JSON.stringify(now) !== JSON.stringify(q[2])) return false;
   }
   return true;

@@ -159,8 +159,17 @@ function rememberingTools(base: SpecTools, known: ToolResults | null, used: Tool
  * The spec's model: from the model cache when the spec did not change, else built from remark's tree, which
  * comes from the tree cache when only wm's own code changed, or, after an edit, from the previous version's
  * tree with only the edited sections parsed again (core/spec/incremental.ts; same parser build only).
+ * `keep`: write the model to its cache. Only for a text checked before (its result is cached but the
+ * repository answers differently now): such a text is likely checked again, while a text just edited is
+ * likely edited again, and encoding its model would cost more than building it once more.
  */
-async function modelOf(paths: ProjectPaths, rel: string, text: string, fresh: boolean): Promise<SpecModel> {
+async function modelOf(
+  paths: ProjectPaths,
+  rel: string,
+  text: string,
+  fresh: boolean,
+  keep: boolean,
+): Promise<SpecModel> {
   const key = treeKey(paths, text);
   const mkey = modelKey(key);
   const known = mkey === null || fresh ? null : readModel(paths, rel, mkey, text);
@@ -176,7 +185,7 @@ async function modelOf(paths: ProjectPaths, rel: string, text: string, fresh: bo
     if (key !== null) writeTree(paths, rel, key, text, tree);
   }
   const model = buildModel(tree, text, rel);
-  if (mkey !== null) writeModel(paths, rel, mkey, model);
+  if (keep && mkey !== null) writeModel(paths, rel, mkey, model);
   return model;
 }
 
@@ -222,7 +231,8 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
   });
   // A spec with an earlier result needs no model unless the repository answers differently now.
   const models: Array<SpecModel | null> = [];
-  for (const p of plans) models.push(p.earlier ? null : await modelOf(paths, p.spec.rel, p.spec.text, fresh));
+  for (const p of plans)
+    models.push(p.earlier ? null : await modelOf(paths, p.spec.rel, p.spec.text, fresh, false));
   const repo = await indexing;
   const base = specTools();
   const files: SpecFileResult[] = [];
@@ -234,7 +244,7 @@ export async function checkSpecs(ctx: Ctx, options: SpecCheckOptions): Promise<S
         continue;
       }
     }
-    const model = models[k] ?? (await modelOf(paths, spec.rel, spec.text, fresh));
+    const model = models[k] ?? (await modelOf(paths, spec.rel, spec.text, fresh, true));
     const known = toolsKey === null || fresh ? null : readToolResults(paths, spec.rel, toolsKey);
     const used: ToolResults = { secrets: {}, bash: {} };
     const tools = rememberingTools(base, known, used);

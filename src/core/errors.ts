@@ -14,13 +14,13 @@ const BRAND = Symbol.for("wm.WmError");
 export class WmError extends Error {
   readonly [BRAND] = true;
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on (a subclass or WmError)
-    const cls: unknown = this;
-    if (cls === WmError)
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was called on (WmError or a subclass)
+    if (this === WmError)
       return (
         typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true
       );
-    return Function.prototype[Symbol.hasInstance].call(cls, value);
+    // biome-ignore lint/complexity/noThisInStatic: a subclass keeps the ordinary prototype-chain test
+    return Function.prototype[Symbol.hasInstance].call(this, value);
   }
   readonly exitCode: number;
   readonly rule: string | undefined;

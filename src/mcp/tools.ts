@@ -11,7 +11,7 @@ import { TASKS_CREATE_OPTIONS } from "../core/task-options.js";
 import type { Ctx } from "../services/context.js";
 import { canExit, resolveSessionId, sessionStatus } from "../services/session.js";
 import { checkSpecs, type SpecCheckOptions } from "../services/spec-check.js";
-import { specNew } from "../services/spec-new.js";
+import { specNew, specNewData } from "../services/spec-new.js";
 import {
   allTasks,
   blockTask,
@@ -190,7 +190,7 @@ export const TOOLS: ToolDef[] = [
       const r = await checkSpecs(ctx, options);
       return {
         ok: r.ok,
-        files: r.files.map((f) => ({ file: f.file, score: f.score, findings: f.findings })),
+        files: r.files,
         minScore: r.minScore,
       };
     },
@@ -216,16 +216,7 @@ export const TOOLS: ToolDef[] = [
       };
       if (a.title !== undefined) input.title = a.title;
       if (a.slug !== undefined) input.slug = a.slug;
-      const r = await specNew(ctx, input);
-      return {
-        path: r.path,
-        template: r.template,
-        issue: r.issue,
-        title: r.title,
-        acceptanceCriteria: r.acceptanceCriteria,
-        overwritten: r.overwritten,
-        dryRun: r.dryRun,
-      };
+      return specNewData(await specNew(ctx, input));
     },
   },
   {

@@ -55,6 +55,19 @@ function exists(path: string): boolean {
   }
 }
 
+/** What `wm spec new --json` and the MCP tool `spec_new` answer: the result without machine-local paths. */
+export function specNewData(r: SpecNewResult) {
+  return {
+    path: r.path,
+    template: r.template,
+    issue: r.issue,
+    title: r.title,
+    acceptanceCriteria: r.acceptanceCriteria,
+    overwritten: r.overwritten,
+    dryRun: r.dryRun,
+  };
+}
+
 export async function specNew(ctx: Ctx, input: SpecNewInput): Promise<SpecNewResult> {
   const paths = project(ctx);
   const issueNumber = parseIssue(input.issue);

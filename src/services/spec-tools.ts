@@ -6,6 +6,7 @@ import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, join } from "node:path";
 import type { SecretHit, ShellCheck, SpecTools, SqlCheck } from "../core/spec/repo.js";
+import { fileIdentity } from "../lib/bundles.js";
 import { childProcess } from "../store/builtins.js";
 
 type SqlModule = { default?: { Parser: new () => SqlParser }; Parser?: new () => SqlParser };
@@ -128,8 +129,8 @@ export async function scanSecrets(text: string): Promise<SecretHit[]> {
 export function sqlParserIdentity(): string | null {
   try {
     const file = createRequire(import.meta.url).resolve("node-sql-parser/package.json");
-    const s = statSync(file);
-    return `${file}:${s.ino}:${s.size}:${s.mtimeMs}`;
+    const id = fileIdentity(file);
+    return id === null ? null : `${file}:${id}`;
   } catch {
     return null;
   }

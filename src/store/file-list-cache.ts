@@ -220,7 +220,7 @@ function readCacheFile(paths: ProjectPaths): { meta: Meta; body: string } | null
  * The path to stat for a repository-relative directory: relative to the working directory when that is
  * the root (the usual case), since the kernel then walks half the components (~20 % of 5,000 stats).
  */
-function under(root: string): (dir: string) => string {
+function statPathIn(root: string): (dir: string) => string {
   let here = false;
   try {
     here = process.cwd() === root;
@@ -235,7 +235,7 @@ function firstChanged(root: string, dirs: string, ctimes: string): number | null
   const times = ctimes.split(",");
   if (names.length !== times.length) return Number.POSITIVE_INFINITY;
   const ctime = ctimeReader(root);
-  const at = under(root);
+  const at = statPathIn(root);
   for (let i = 0; i < names.length; i++) {
     const now = ctime(at(names[i]!));
     if (now !== Number(times[i])) return now < 0 ? Number.POSITIVE_INFINITY : now;
@@ -414,7 +414,7 @@ async function build(root: string, paths: ProjectPaths, racyMs: number): Promise
   const dirList = [...dirs];
   const ctimes: number[] = [];
   const ctime = ctimeReader(root);
-  const at = under(root);
+  const at = statPathIn(root);
   for (const d of dirList) {
     const c = ctime(at(d));
     if (c < 0 || c >= limit) return result;

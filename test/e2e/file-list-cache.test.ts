@@ -72,7 +72,7 @@ async function expectSeen(
 }
 
 describe("the cached file list", () => {
-  // From the root, directories are stat'ed by relative path (file-list-cache.ts `under`); from elsewhere by
+  // From the root, directories are stat'ed by relative path (file-list-cache.ts `statPathIn`); from elsewhere by
   // absolute path: both must see everything.
   it.each([
     ["from another directory", false],

@@ -61,7 +61,7 @@ const command: Command = {
     }
     const result = await checkSpecs(io.ctx, options);
     const data = {
-      files: result.files.map((f) => ({ file: f.file, score: f.score, findings: f.findings })),
+      files: result.files,
       minScore: result.minScore,
     };
     const exitCode = result.ok ? 0 : 1;

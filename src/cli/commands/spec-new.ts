@@ -1,6 +1,6 @@
 import { relative } from "node:path";
 import { UsageError } from "../../core/errors.js";
-import { specNew } from "../../services/spec-new.js";
+import { specNew, specNewData } from "../../services/spec-new.js";
 import { bool, type Command, str } from "../command.js";
 
 const command: Command = {
@@ -45,15 +45,7 @@ const command: Command = {
     if (r.dryRun && !io.json) io.stderr("dry run: nothing written");
     return {
       kind: "spec-new",
-      data: {
-        path: r.path,
-        template: r.template,
-        issue: r.issue,
-        title: r.title,
-        acceptanceCriteria: r.acceptanceCriteria,
-        overwritten: r.overwritten,
-        dryRun: r.dryRun,
-      },
+      data: specNewData(r),
       text: relative(io.ctx.cwd, r.absolutePath) || r.path,
     };
   },

@@ -40,7 +40,14 @@ export function readResult(paths: ProjectPaths, rel: string, key: string): Check
   if (value === null || typeof value !== "object") return null;
   if (!Number.isInteger(value.score) || !Array.isArray(value.findings) || !Array.isArray(value.queries))
     return null;
-  return value;
+  // Findings are printed as they are: anything but a finding makes the entry a miss.
+  const finding = (d: unknown) =>
+    typeof d === "object" &&
+    d !== null &&
+    typeof (d as Diagnostic).rule === "string" &&
+    typeof (d as Diagnostic).message === "string" &&
+    typeof (d as Diagnostic).severity === "string";
+  return value.findings.every(finding) ? value : null;
 }
 
 export function writeResult(paths: ProjectPaths, rel: string, key: string, value: CheckResult): void {

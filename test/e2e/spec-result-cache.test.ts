@@ -62,6 +62,10 @@ describe("the spec result cache", () => {
     doc.value.findings[0].message = "from the result cache";
     writeFileSync(file!, JSON.stringify(doc));
     expect(check()).toContain("from the result cache");
+    // An entry whose findings are not findings is a miss, never printed.
+    doc.value.findings[0] = 42;
+    writeFileSync(file!, JSON.stringify(doc));
+    expect(check()).toBe(first);
     expect(fresh()).toBe(first);
 
     // Each change alters what some finding depends on; the cached check must then be a fresh one.
